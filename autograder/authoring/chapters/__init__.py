@@ -1,0 +1,1 @@
+"""One module per chapter notebook: ``CELLS``, the notebook's cells in order."""
