@@ -196,44 +196,71 @@ purity = Purity()
 
 @dataclass(frozen=True)
 class GradientConsistent:
-    """Analytic gradients agree with the centred differences sent along with them.
+    """Analytic gradients agree with centred finite differences of the forward pass.
 
-    Reads ``{"gradients": [{"label", "analytic", "numeric"}]}`` where ``analytic`` and
-    ``numeric`` are arrays (or lists of arrays, one per differentiated argument);
+    Reads ``{"gradients": [{"label", "out", "analytic", "numeric"}]}``: ``analytic`` and
+    ``numeric`` are arrays (or lists of arrays, one per differentiated argument), and
     ``numeric`` is NaN at entries that were not sampled.
+
+    The verdict never trusts numbers computed in the student's process: the student's
+    ``analytic`` gradient is compared with the ``numeric`` differences of the *expected*
+    (reference) run, and only once the student's forward output ``out`` matches the
+    expected one (otherwise the forward is wrong and its gradient cannot be checked).
+    The student's own differences are used only to word the message: they tell apart
+    "your backward disagrees with your forward" from other failures.
     """
 
     tol: float = 1e-5
+
+    @staticmethod
+    def _pairs(item):
+        a_list, n_list = item.get("analytic"), item.get("numeric")
+        if isinstance(a_list, np.ndarray):
+            a_list, n_list = [a_list], [n_list]
+        if not isinstance(a_list, list) or not isinstance(n_list, list) or len(a_list) != len(n_list):
+            return None
+        return list(zip(a_list, n_list))
+
+    def _worst(self, a, n):
+        mask = ~np.isnan(n)
+        if not mask.any():
+            return 0.0, ()
+        err = _rel_err(a[mask].astype(float), n[mask].astype(float), 1e-8)
+        err = np.where(np.isnan(err), np.inf, err)
+        k = int(np.argmax(err))
+        return float(err[k]), tuple(int(i) for i in np.unravel_index(np.flatnonzero(mask)[k], a.shape))
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
         failed = _failed(actual)
         if failed:
             return False, failed
+        unreadable = False, "the check could not read the results of your function"
         items = actual.get("gradients") if isinstance(actual, dict) else None
-        if not isinstance(items, list):
-            return False, "the check could not read the results of your function"
-        for item in items:
+        exp_items = expected.get("gradients") if isinstance(expected, dict) else None
+        if not isinstance(items, list) or not isinstance(exp_items, list) or len(items) != len(exp_items):
+            return unreadable
+        for item, exp in zip(items, exp_items):
             if not isinstance(item, dict):
-                return False, "the check could not read the results of your function"
-            a_list, n_list = item.get("analytic"), item.get("numeric")
-            if isinstance(a_list, np.ndarray):
-                a_list, n_list = [a_list], [n_list]
-            if not isinstance(a_list, list) or not isinstance(n_list, list) or len(a_list) != len(n_list):
-                return False, "the check could not read the results of your function"
-            for k, (a, n) in enumerate(zip(a_list, n_list)):
-                if not isinstance(a, np.ndarray) or not isinstance(n, np.ndarray) or a.shape != n.shape:
-                    return False, "the check could not read the results of your function"
-                mask = ~np.isnan(n)
-                if not mask.any():
-                    continue
-                err = _rel_err(a[mask].astype(float), n[mask].astype(float), 1e-8)
-                worst = int(np.argmax(err))
-                if not np.isfinite(err[worst]) or err[worst] > self.tol:
-                    where = tuple(int(i) for i in np.unravel_index(np.flatnonzero(mask)[worst], a.shape))
-                    which = "the gradient" if len(a_list) == 1 else f"gradient {k + 1}"
+                return unreadable
+            label = exp.get("label") or "an input"
+            if "out" in exp:
+                ok, msg = values_match(item.get("out"), exp["out"], 1e-6, 1e-9, "the forward output")
+                if not ok:
+                    return False, f"on {label}, {msg}, so its gradient cannot be checked (fix the forward pass first)"
+            mine, trusted = self._pairs(item), self._pairs(exp)
+            if mine is None or trusted is None or len(mine) != len(trusted):
+                return unreadable
+            for k, ((a, own), (_, n)) in enumerate(zip(mine, trusted)):
+                if not isinstance(a, np.ndarray) or a.shape != n.shape:
+                    return unreadable
+                err, where = self._worst(a, n)
+                if err > self.tol:
+                    which = "the gradient" if len(mine) == 1 else f"gradient {k + 1}"
+                    own_err = self._worst(a, own)[0] if isinstance(own, np.ndarray) and own.shape == a.shape else np.inf
+                    hint = " (it also disagrees with finite differences of your own forward)" if own_err > self.tol else ""
                     return False, (
-                        f"on {item.get('label') or 'an input'}, {which} disagrees with finite differences of "
-                        f"your forward pass: relative error {err[worst]:.1e} at index {where}"
+                        f"on {label}, {which} disagrees with finite differences of the forward pass: "
+                        f"relative error {err:.1e} at index {where}{hint}"
                     )
         return True, ""
 

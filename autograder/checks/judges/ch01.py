@@ -9,7 +9,7 @@ from .base import Check, FunctionSpec, Mistake
 def _loss_checks(name: str, weighted: bool = True, extreme: str | None = None) -> tuple[Check, ...]:
     checks = [
         Check("loss and gradient match on random inputs (N = 1 and odd sizes included)", f"{name}.values", same_calls(), 3),
-        Check("the gradient is the derivative of your own loss (finite differences)", f"{name}.gradient", gradient_consistent, 1, False),
+        Check("the gradient matches centred finite differences of the loss", f"{name}.gradient", gradient_consistent, 1, False),
         Check("inputs are left unchanged and outputs are new arrays", f"{name}.values", purity, 0.5, False),
     ]
     if weighted:

@@ -169,10 +169,12 @@ def _as_float_array(value, what: str) -> np.ndarray:
 
 
 def loss_gradient_scenario(name: str, cases: Callable[[int], list[Case]], max_entries: int = 12) -> Callable:
-    """Scenario: a loss's ``dpred`` next to centred differences of the same loss.
+    """Scenario: a loss's value and ``dpred``, next to centred differences of the same loss.
 
-    Both come from the function under test, so this checks that the student's gradient
-    is the gradient of the student's own loss (the reference is not involved).
+    The grader compares the student's ``dpred`` with the centred differences of the
+    *reference* run of this scenario (computed in the grader's process, so they cannot
+    be forged), once the loss value itself matches; the student's own differences only
+    make the message more precise.
     """
 
     def scenario(ns, seed):
@@ -191,7 +193,7 @@ def loss_gradient_scenario(name: str, cases: Callable[[int], list[Case]], max_en
                 numeric = numeric_grad(lambda p: fn(p, *copy.deepcopy(rest), **copy.deepcopy(c.kwargs))[0], pred, indices=idx)
             if analytic.shape != pred.shape:
                 raise ScenarioError(f"dpred has shape {analytic.shape}, expected {pred.shape} (the shape of the predictions)")
-            items.append({"label": c.label, "analytic": analytic, "numeric": numeric})
+            items.append({"label": c.label, "out": result[0], "analytic": analytic, "numeric": numeric})
         return {"gradients": items}
 
     scenario.__name__ = f"{name}_gradient"
@@ -205,7 +207,10 @@ def layer_gradient_scenario(
     wrt: tuple[int, ...] = (0,),
     max_entries: int = 12,
 ) -> Callable:
-    """Scenario: a layer's backward next to centred differences of its own forward.
+    """Scenario: a layer's forward output and backward, next to centred differences.
+
+    As for :func:`loss_gradient_scenario`, the verdict uses the differences of the
+    reference run (trusted), gated on the forward output matching.
 
     For every case, runs ``out, cache = forward(*args)``, draws an upstream gradient
     ``dout`` of ``out``'s shape, calls ``backward(dout, cache)``, and differentiates
@@ -231,7 +236,7 @@ def layer_gradient_scenario(
                 grads = grads if isinstance(grads, tuple) else (grads,)
                 if len(grads) < len(wrt):
                     raise ScenarioError(f"`{backward}` returned {len(grads)} gradient(s), expected {len(wrt)}")
-                entry = {"label": c.label, "analytic": [], "numeric": []}
+                entry = {"label": c.label, "out": out, "analytic": [], "numeric": []}
                 for pos, g in zip(wrt, grads):
                     g = _as_float_array(g, "a gradient")
                     base = np.asarray(args[pos], dtype=np.float64)
