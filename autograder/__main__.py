@@ -5,10 +5,12 @@ Commands
 authoring build [ID ...]  rebuild the nbgrader source notebooks in solutions/ from the chapter specs
 authoring check      fail if solutions/ is out of date (CI)
 release [ID ...]     generate the student notebooks in exercises/ with nbgrader
+grade ASSIGNMENT     grade every submission of an assignment (see --help of grade)
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,17 +43,54 @@ def _release(args) -> int:
     return 0
 
 
+def _grade(args) -> int:
+    from rich.console import Console
+
+    from .grading.engine import Engine, GradeOptions, summary_table
+
+    opts = GradeOptions(
+        assignment=args.assignment, course=args.course, students=tuple(args.student or ()),
+        jobs=args.jobs, timeout=args.timeout, cell_timeout=args.cell_timeout,
+        memory_mb=args.memory, force=args.force, progress=not args.quiet,
+    )
+    console = Console(stderr=False)
+    try:
+        results = Engine(opts).run()
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: what was graded is saved; run the same command again to finish the rest")
+        return 130
+    except (FileNotFoundError, RuntimeError) as exc:
+        console.print(f"[red]error[/red]: {exc}")
+        return 2
+    if not args.quiet:
+        console.print(summary_table(results))
+        console.print(f"grades.csv: {opts.course / 'grades.csv'}   feedback: {opts.course / 'feedback'}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--course", type=Path, default=_root(), help="course directory (default: the repository)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("authoring", help="build or check the source notebooks")
+    p.add_argument("--course", type=Path, default=_root(), help="course directory (default: the repository)")
     p.add_argument("action", choices=["build", "check"])
     p.add_argument("ids", nargs="*", help="chapter ids (default: every authored chapter)")
     p.set_defaults(func=_authoring)
     p = sub.add_parser("release", help="generate the student notebooks with nbgrader")
+    p.add_argument("--course", type=Path, default=_root(), help="course directory (default: the repository)")
     p.add_argument("ids", nargs="*", help="chapter ids (default: all)")
     p.set_defaults(func=_release)
+    p = sub.add_parser("grade", help="grade every submission of an assignment (nbgrader course layout)")
+    p.add_argument("assignment", help="assignment id, e.g. 01")
+    p.add_argument("--course", type=Path, default=Path.cwd(), help="nbgrader course directory (default: the current directory)")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
+    p.add_argument("--timeout", type=float, default=600.0, help="wall seconds per notebook (default 600)")
+    p.add_argument("--cell-timeout", type=float, default=60.0, help="wall seconds per cell and per graded function (default 60)")
+    p.add_argument("--memory", type=int, default=2048, help="memory limit per submission in MB (default 2048)")
+    p.add_argument("--force", action="store_true", help="regrade notebooks that were already graded")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    p.set_defaults(func=_grade)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -119,6 +119,20 @@ def solution_source(name: str) -> str:
     return "\n".join(lines)
 
 
+def renamed_source(obj, new_name: str) -> str:
+    """Source of any module-level function ``obj`` (with the helpers and imports it
+    needs) with its ``def`` renamed to ``new_name``: e.g. a catalogued mistake written
+    out as a student would have written it."""
+    module = _module_of(obj)
+    src = textwrap.dedent(inspect.getsource(obj)).rstrip()
+    tree = ast.parse(src)
+    fn = tree.body[0]
+    lines = src.splitlines()
+    lines[fn.lineno - 1] = lines[fn.lineno - 1].replace(f"def {fn.name}(", f"def {new_name}(", 1)
+    support = _support_lines(module, fn.body)
+    return "\n".join(support + lines) if support else "\n".join(lines)
+
+
 def provided_source(name: str) -> str:
     """Source of reference ``name`` as given code (an earlier chapter's function)."""
     obj = reference_object(name)

@@ -1,0 +1,160 @@
+"""Warm workers: one process per job slot, each forking a fresh child per notebook.
+
+Workers are started with the ``spawn`` method, so they begin as clean interpreters that
+import only what a submission may see (NumPy, Matplotlib, IPython, the scenarios) and
+build an IPython shell once. Grading a notebook then costs one ``fork`` of an already
+warm process, instead of a new kernel, and the grader's own process (which holds the
+reference implementations) is never the parent of student code.
+"""
+from __future__ import annotations
+
+import os
+import select
+import signal
+import tempfile
+import time
+from dataclasses import asdict
+
+from .sandbox import Limits, child_main
+
+MAX_RESULT_BYTES = 64 * 2**20
+SANDBOX_UID_BASE = 61000
+
+_STATE: dict = {}
+
+
+def warm_up(slot_queue, scratch_root: str) -> None:
+    """Worker initializer: import the student-side stack and build the shell once."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    os.environ["MPLBACKEND"] = "Agg"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grader's to handle
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import numpy.random  # noqa: F401 - lazily imported by NumPy: load it while we can
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    import mlpkit.data  # noqa: F401
+    import mlpkit.gradcheck  # noqa: F401
+
+    from ..checks import runner  # noqa: F401 - scenarios, no reference
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    cfg.InteractiveShell.colors = "NoColor"
+    shell = InteractiveShell.instance(config=cfg)
+    shell.run_cell("import numpy as np", store_history=False)
+    shell.reset(new_session=False)
+    slot = slot_queue.get() if slot_queue is not None else 0
+    _STATE.update(shell=shell, slot=slot, scratch_root=scratch_root)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_uid(uid: int) -> None:
+    """As root, kill every process of a sandbox user (fork-bomb stragglers in new sessions)."""
+    if os.geteuid() != 0:
+        return
+    for _ in range(3):
+        found = False
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    if os.stat(f"/proc/{entry}").st_uid == uid:
+                        os.kill(int(entry), signal.SIGKILL)
+                        found = True
+                except (OSError, ProcessLookupError):
+                    continue
+        if not found:
+            return
+        time.sleep(0.05)
+
+
+def run_notebook(job: dict) -> dict:
+    """Run one notebook's plan in a sandboxed child; return its messages as plain data.
+
+    ``job`` holds ``steps`` (plain dicts), ``hide`` (paths), and ``limits`` (a dict of
+    :class:`Limits` fields). Never raises for anything the submission does.
+    """
+    limits = Limits(**job["limits"])
+    shell = _STATE["shell"]
+    uid = SANDBOX_UID_BASE + _STATE["slot"] if os.geteuid() == 0 else None
+    scratch = tempfile.mkdtemp(prefix="sub-", dir=_STATE["scratch_root"])
+    read_fd, write_fd = os.pipe()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read_fd)
+        child_main(shell, job["steps"], write_fd, scratch, job["hide"], uid, limits)
+    os.close(write_fd)
+    chunks, size, timed_out, truncated = [], 0, False, False
+    deadline = start + limits.notebook_timeout
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([read_fd], [], [], min(remaining, 1.0))
+            if not ready:
+                continue
+            data = os.read(read_fd, 1 << 16)
+            if not data:
+                break
+            size += len(data)
+            if size > MAX_RESULT_BYTES:
+                truncated = True
+                break
+            chunks.append(data)
+    finally:
+        os.close(read_fd)
+        _kill_group(pid)
+        if uid is not None:
+            _kill_uid(uid)
+        _, status = os.waitpid(pid, 0)
+        _cleanup(scratch)
+    messages, garbled = [], 0
+    import json
+
+    for line in b"".join(chunks).split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            msg = json.loads(line)
+            if isinstance(msg, dict):
+                messages.append(msg)
+            else:
+                garbled += 1
+        except (ValueError, RecursionError):
+            garbled += 1
+    if os.WIFSIGNALED(status):
+        exit_text = f"killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+    else:
+        exit_text = f"exit code {os.WEXITSTATUS(status)}"
+    return {
+        "messages": messages,
+        "garbled": garbled,
+        "timed_out": timed_out,
+        "truncated": truncated,
+        "exit": exit_text,
+        "seconds": round(time.monotonic() - start, 3),
+    }
+
+
+def _cleanup(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def limits_dict(limits: Limits) -> dict:
+    return asdict(limits)
