@@ -8,9 +8,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup test book exercises grade clean
+.PHONY: all setup test book bench-book browser exercises grade clean
 
-all: setup book exercises grade
+all: setup exercises book grade
 	@echo
 	@echo "Done. Results:"
 	@echo "  site               _build/html/index.html"
@@ -34,8 +34,14 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest
 
+# Strict: a warning, a broken reference or a failing cell fails the build. Executed pages
+# are cached in _build/.jupyter_cache; _build/html is rebuilt so no stale file is published.
 book: setup
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	rm -rf _build/html
+	env -u MPLBACKEND $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+bench-book: setup
+	$(BIN)/python bench/build_book.py
 
 exercises: setup
 	$(BIN)/python -m autograder release
