@@ -120,9 +120,12 @@ def judge_function(name: str, spec: FunctionSpec, actual: Mapping[str, Any]) -> 
         except Exception as exc:  # a malformed result must fail the check, not the grader
             passed, message = False, f"the results could not be read ({type(exc).__name__})"
         if not passed and check.diagnose and spec.mistakes and not _failure(got):
+            expected = expected_result(check.scenario)
             for mistake in spec.mistakes:
                 try:
-                    same, _ = SameCalls()(got, _mistake_result(mistake, check.scenario))
+                    imitation = _mistake_result(mistake, check.scenario)
+                    # a mistake that behaves like the reference here cannot explain a failure here
+                    same = not SameCalls()(imitation, expected)[0] and SameCalls()(got, imitation)[0]
                 except Exception:
                     same = False
                 if same:
