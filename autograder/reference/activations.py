@@ -17,7 +17,7 @@ __all__ = [
 def _as_float(a):
     """``a`` as an array of a floating dtype: float inputs keep theirs, others become float64."""
     a = np.asarray(a)
-    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
 
 
 def sigmoid_forward(x):

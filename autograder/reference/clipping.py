@@ -8,7 +8,7 @@ import numpy as np
 def _as_float(a):
     """Return ``a`` as an ndarray of a float dtype (integers and bools become float64)."""
     a = np.asarray(a)
-    if not np.issubdtype(a.dtype, np.floating):
+    if not a.dtype.kind == "f":
         a = a.astype(np.float64)
     return a
 

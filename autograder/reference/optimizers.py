@@ -11,7 +11,7 @@ __all__ = ["sgd_step", "momentum_step", "rmsprop_step", "adam_step", "lr_time_de
 def _as_float(a):
     """``a`` as an array of a floating dtype: float inputs keep theirs, others become float64."""
     a = np.asarray(a)
-    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
+    return a if a.dtype.kind == "f" else a.astype(np.float64)
 
 
 def sgd_step(w, dw, lr):

@@ -12,7 +12,7 @@ __all__ = ["l1_penalty", "l2_penalty"]
 def _as_float(a):
     """Return ``a`` as an ndarray of a floating dtype (integers and bools become float64)."""
     a = np.asarray(a)
-    if np.issubdtype(a.dtype, np.floating):
+    if a.dtype.kind == "f":
         return a
     return a.astype(np.float64)
 
@@ -65,7 +65,7 @@ def l2_penalty(weights, lam, m):
     grads = []
     for W in weights:  # one array per layer
         W = _as_float(W)
-        Wd = W.astype(np.float64)  # accumulate the penalty in float64
+        Wd = W.astype(np.float64, copy=False)  # accumulate the penalty in float64
         total += float(np.sum(Wd * Wd))
         grads.append((lam / m * W).astype(W.dtype, copy=False))
     return float(lam / (2 * m) * total), grads
@@ -111,6 +111,6 @@ def l1_penalty(weights, lam, m):
     grads = []
     for W in weights:  # one array per layer
         W = _as_float(W)
-        total += float(np.sum(np.abs(W.astype(np.float64))))
+        total += float(np.sum(np.abs(W.astype(np.float64, copy=False))))
         grads.append((lam / m * np.sign(W)).astype(W.dtype, copy=False))
     return float(lam / m * total), grads
