@@ -178,10 +178,13 @@ class Purity:
         failed = _failed(actual)
         if failed:
             return False, failed
-        acts = _records(actual)
+        acts, exps = _records(actual), _records(expected) or []
         if acts is None:
             return False, "the check could not read the results of your function"
-        for a in acts:
+        for k, a in enumerate(acts):
+            exp_out = exps[k].get("out") if k < len(exps) else None
+            if not a.get("error") and a.get("out") is None and exp_out is not None:
+                return False, f"it returns nothing (on {a.get('label') or 'an input'})"
             if a.get("error") and not str(a["error"]).startswith("ValueError"):
                 return False, f"on {a.get('label') or 'an input'} it {_describe_error(a['error'])}"
             if a.get("mutated"):
