@@ -6,6 +6,8 @@ authoring build [ID ...]  rebuild the nbgrader source notebooks in solutions/ fr
 authoring check      fail if solutions/ is out of date (CI)
 release [ID ...]     generate the student notebooks in exercises/ with nbgrader
 grade ASSIGNMENT     grade every submission of an assignment (see --help of grade)
+samples              rewrite the shipped sample submissions (samples/)
+demo                 build sample_course/ from solutions/ and samples/, grade it
 """
 from __future__ import annotations
 
@@ -68,6 +70,32 @@ def _grade(args) -> int:
     return 0
 
 
+def _samples(args) -> int:
+    from .demo import write_samples
+
+    for path in write_samples(_root(), args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+def _demo(args) -> int:
+    from rich.console import Console
+
+    from .demo import build_course
+    from .grading.engine import Engine, GradeOptions, summary_table
+
+    console = Console()
+    repo = _root()
+    assignments = build_course(repo, args.course, repo / "samples")
+    results = []
+    for assignment in assignments:
+        results += Engine(GradeOptions(assignment=assignment, course=args.course, timeout=120, cell_timeout=20)).run()
+    console.print(summary_table(results))
+    console.print(f"sample class graded: {args.course / 'grades.csv'} (feedback in {args.course / 'feedback'}, "
+                  f"scores in {args.course / 'gradebook.db'}: try `nbgrader export` there)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -91,6 +119,12 @@ def main(argv=None) -> int:
     p.add_argument("--force", action="store_true", help="regrade notebooks that were already graded")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     p.set_defaults(func=_grade)
+    p = sub.add_parser("samples", help="rewrite the shipped sample submissions in samples/")
+    p.add_argument("--out", type=Path, default=_root() / "samples")
+    p.set_defaults(func=_samples)
+    p = sub.add_parser("demo", help="grade the sample class in sample_course/ (the main job's last step)")
+    p.add_argument("--course", type=Path, default=_root() / "sample_course")
+    p.set_defaults(func=_demo)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -19,7 +19,7 @@ import hashlib
 import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -228,50 +228,98 @@ class Engine:
                 else:
                     todo.append((sub, name, source_nb, result, plan))
         hide = hidden_paths(self.course)
-        limits = opts.limits
         progress = _Progress(len(todo), enabled=opts.progress)
         if todo:
-            scratch_root = tempfile.mkdtemp(prefix="autograder-")
-            os.chmod(scratch_root, 0o711)
-            ctx = multiprocessing.get_context("spawn")
-            slots = ctx.Queue()
-            n_workers = max(1, min(opts.jobs, len(todo)))
-            for i in range(n_workers):
-                slots.put(i)
-            executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                           initializer=_warm, initargs=(slots, scratch_root))
-            try:
-                futures = {}
-                for item in todo:
-                    job = {"steps": [dict(s.__dict__) for s in item[4].steps], "hide": hide,
-                           "limits": dict(limits.__dict__)}
-                    futures[executor.submit(_run, job)] = item
-                for fut in as_completed(futures):
-                    sub, name, source_nb, result, plan = futures[fut]
-                    try:
-                        outcome = fut.result()
-                    except Exception as exc:  # noqa: BLE001 - a worker died: the notebook still gets a row
-                        outcome = {"messages": [], "exit": f"the worker failed ({type(exc).__name__})"}
-                    reports, cells, isolation, status, reason = judge_outcome(plan, outcome, limits)
-                    result.functions, result.cells, result.isolation = reports, cells, isolation
-                    result.status, result.reason = status, reason
-                    result.seconds = float(outcome.get("seconds", 0.0))
-                    self._finish(result, source_nb, plan, sub, fresh=True)
-                    progress.advance(f"{sub.student}/{name}")
-            except KeyboardInterrupt:
-                executor.shutdown(wait=False, cancel_futures=True)
-                for proc in list(getattr(executor, "_processes", {}).values()):
-                    proc.kill()
-                progress.close()
-                raise
-            finally:
-                executor.shutdown(wait=True, cancel_futures=True)
-                import shutil
-
-                shutil.rmtree(scratch_root, ignore_errors=True)
+            self._run_pool(todo, hide, progress)
         progress.close()
         self._write_csv()
         return self.results
+
+    def _run_pool(self, todo: list, hide: list[str], progress: "_Progress") -> None:
+        """Run the plans on warm workers; survive workers that die or stop answering.
+
+        A notebook whose worker is lost is queued again once on a fresh pool; lost twice,
+        it gets a row saying so. A pool that reports nothing for longer than a notebook
+        may take is presumed stuck, killed, and replaced.
+        """
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .verdict import judge_outcome
+
+        opts, limits = self.options, self.options.limits
+        uid_base = 200_000 + (os.getpid() % 50_000) * 16  # unique sandbox users for this run
+        scratch_root = tempfile.mkdtemp(prefix="autograder-")
+        os.chmod(scratch_root, 0o711)
+        attempts: dict[int, int] = {}
+        queue = list(range(len(todo)))
+        try:
+            while queue:
+                executor, futures = self._start_pool(todo, queue, hide, limits, scratch_root, uid_base)
+                queue = []
+                try:
+                    while futures:
+                        done, _ = wait(futures, timeout=limits.notebook_timeout + 120, return_when=FIRST_COMPLETED)
+                        if not done:  # nothing for too long: the pool is stuck
+                            raise BrokenProcessPool("no worker answered in time")
+                        for fut in done:
+                            k = futures.pop(fut)
+                            try:
+                                outcome = fut.result()
+                            except BrokenProcessPool:
+                                attempts[k] = attempts.get(k, 0) + 1
+                                if attempts[k] < 2:
+                                    queue.append(k)
+                                    continue
+                                outcome = {"messages": [], "exit": "its grading worker died twice"}
+                            except Exception as exc:  # noqa: BLE001 - still a row for this notebook
+                                outcome = {"messages": [], "exit": f"the worker failed ({type(exc).__name__})"}
+                            sub, name, source_nb, result, plan = todo[k]
+                            reports, cells, isolation, status, reason = judge_outcome(plan, outcome, limits)
+                            result.functions, result.cells, result.isolation = reports, cells, isolation
+                            result.status, result.reason = status, reason
+                            result.seconds = float(outcome.get("seconds", 0.0))
+                            self._finish(result, source_nb, plan, sub, fresh=True)
+                            progress.advance(f"{sub.student}/{name}")
+                except BrokenProcessPool:
+                    for fut, k in futures.items():
+                        attempts[k] = attempts.get(k, 0) + 1
+                        queue.append(k) if attempts[k] < 2 else self._lost(todo[k], progress)
+                    _kill_pool(executor)
+                finally:
+                    executor.shutdown(wait=False, cancel_futures=True)
+        except KeyboardInterrupt:
+            progress.close()
+            raise
+        finally:
+            import shutil
+
+            shutil.rmtree(scratch_root, ignore_errors=True)
+
+    def _start_pool(self, todo, indices, hide, limits, scratch_root, uid_base):
+        ctx = multiprocessing.get_context("spawn")
+        slots = ctx.Queue()
+        n_workers = max(1, min(self.options.jobs, len(indices)))
+        for i in range(n_workers):
+            slots.put(i)
+        executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_warm,
+                                       initargs=(slots, scratch_root, uid_base))
+        futures = {}
+        for k in indices:
+            plan = todo[k][4]
+            job = {"steps": [dict(s.__dict__) for s in plan.steps], "hide": hide, "limits": dict(limits.__dict__)}
+            futures[executor.submit(_run, job)] = k
+        return executor, futures
+
+    def _lost(self, item, progress) -> None:
+        from .verdict import judge_outcome
+
+        sub, name, source_nb, result, plan = item
+        outcome = {"messages": [], "exit": "its grading worker stopped answering twice"}
+        reports, cells, isolation, status, reason = judge_outcome(plan, outcome, self.options.limits)
+        result.functions, result.cells, result.status, result.reason = reports, cells, status, reason
+        self._finish(result, source_nb, plan, sub, fresh=True)
+        progress.advance(f"{sub.student}/{name}")
 
     def _write_csv(self) -> None:
         import csv
@@ -297,10 +345,18 @@ class Engine:
         outputs.write_if_changed(path, rows)
 
 
-def _warm(slots, scratch_root):
+def _warm(slots, scratch_root, uid_base):
     from .workers import warm_up
 
-    warm_up(slots, scratch_root)
+    warm_up(slots, scratch_root, uid_base)
+
+
+def _kill_pool(executor) -> None:
+    for proc in list(getattr(executor, "_processes", {}).values()):
+        try:
+            proc.kill()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def _run(job):

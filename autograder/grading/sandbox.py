@@ -29,6 +29,7 @@ import os
 import resource
 import signal
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -85,46 +86,53 @@ def _mount(libc, source: bytes, target: str, fstype: bytes | None, flags: int, d
     return libc.mount(source, target.encode(), fstype, flags, data) == 0
 
 
-def _blocking_ancestor(path: str) -> str | None:
-    """The topmost ancestor of ``path`` that other users cannot traverse, if any."""
-    parts = os.path.abspath(path).split(os.sep)
-    for k in range(2, len(parts)):
-        ancestor = os.sep.join(parts[:k])
-        try:
-            if not os.stat(ancestor).st_mode & 0o001:
-                return ancestor
-        except OSError:
-            return None
-    return None
+SYSTEM_DIRS = frozenset({"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys"})
 
 
-def expose(libc, needed: list[str], staging: str) -> int:
-    """Make ``needed`` paths reachable for an unprivileged user, in this mount namespace.
+def public_packages() -> list[str]:
+    """Folders of the packages a submission may import: site-packages and the course's
+    public packages (whose secret sub-folders are hidden afterwards)."""
+    import site
 
-    When an ancestor such as ``/root`` (mode 0700) blocks the way to the Python
-    installation, the ancestor is replaced by an empty world-traversable tmpfs and only
-    the needed paths are bind-mounted back into it; everything else in it stays out of
-    reach. Returns how many paths were exposed this way.
+    import mlpkit
+
+    import autograder
+
+    paths = list(site.getsitepackages())
+    paths += [os.path.dirname(mlpkit.__file__), os.path.dirname(autograder.__file__)]
+    return paths
+
+
+def confine(libc, needed: list[str]) -> int:
+    """Leave only the system folders and ``needed`` paths visible, in this mount namespace.
+
+    Every other top-level folder (``/home``, ``/root``, ``/tmp``, ``/work``, ``/opt``,
+    ``/var``, ...) is covered by an empty tmpfs, so copies of solutions or gradebooks
+    anywhere on the machine are out of reach; the needed paths (the Python installation,
+    the virtual environment, import paths, the scratch folder) are bind-mounted back at
+    their own locations. Returns how many top-level folders were covered.
     """
-    by_ancestor: dict[str, list[str]] = {}
-    for path in needed:
-        anc = _blocking_ancestor(path)
-        if anc:
-            by_ancestor.setdefault(anc, []).append(os.path.abspath(path))
-    exposed = 0
-    for k, (anc, paths) in enumerate(sorted(by_ancestor.items())):
-        held = []
-        for j, path in enumerate(sorted(set(paths))):
-            hold = os.path.join(staging, f"hold-{k}-{j}")
-            os.makedirs(hold, exist_ok=True)
-            if _mount(libc, path.encode(), hold, None, MS_BIND | MS_REC, None):
-                held.append((path, hold))
-        if not _mount(libc, b"tmpfs", anc, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64k,mode=755"):
+    staging = tempfile.mkdtemp(prefix="sandbox-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    held = []
+    for k, path in enumerate(sorted({os.path.realpath(p) for p in needed if p and os.path.isabs(p) and os.path.exists(p)})):
+        hold = os.path.join(staging, str(k))
+        os.makedirs(hold, exist_ok=True) if os.path.isdir(path) else open(hold, "a").close()
+        if _mount(libc, path.encode(), hold, None, MS_BIND | MS_REC, None):
+            held.append((path, hold))
+    covered = 0
+    for top in sorted(os.listdir("/")):
+        full = "/" + top
+        if top in SYSTEM_DIRS or not os.path.isdir(full) or os.path.islink(full):
             continue
-        for path, hold in held:
+        covered += _mount(libc, b"tmpfs", full, b"tmpfs", MS_NOSUID | MS_NODEV, b"size=1m,mode=755")
+    for path, hold in held:
+        if os.path.isdir(hold):
             os.makedirs(path, exist_ok=True)
-            exposed += _mount(libc, hold.encode(), path, None, MS_BIND | MS_REC, None)
-    return exposed
+        else:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            open(path, "a").close()
+        _mount(libc, hold.encode(), path, None, MS_BIND | MS_REC, None)
+    return covered
 
 
 def isolate(scratch: str, hide: list[str], uid: int | None, limits: Limits) -> list[str]:
@@ -138,9 +146,10 @@ def isolate(scratch: str, hide: list[str], uid: int | None, limits: Limits) -> l
         if libc.unshare(CLONE_NEWNS | CLONE_NEWNET) == 0:
             enforced.append("no network (own network namespace)")
             _mount(libc, b"none", "/", None, MS_REC | MS_PRIVATE, None)
-            needed = sorted({sys.prefix, sys.base_prefix, sys.exec_prefix, *[p for p in sys.path if p and os.path.isdir(p)]})
-            if expose(libc, needed, os.path.join(scratch, ".stage")):
-                enforced.append("only the Python installation is reachable in otherwise private folders")
+            needed = [sys.prefix, sys.base_prefix, sys.exec_prefix, scratch, *public_packages()]
+            covered = confine(libc, needed)
+            enforced.append(f"file system confined: {covered} top-level folders replaced by empty ones, "
+                            "only Python, its packages and the scratch folder mounted back")
             hidden = 0
             for path in hide:
                 if os.path.isdir(path):

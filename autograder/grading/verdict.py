@@ -38,10 +38,12 @@ def judge_outcome(plan: Plan, outcome: dict, limits) -> tuple[list[FunctionRepor
         msg = by_index.get(index)
         if step.kind == "code":
             if msg and msg.get("type") == "cell":
+                seconds = msg.get("seconds")
                 cells.append({"cell_id": step.cell_id, "error": str(msg.get("error", ""))[:500],
-                              "output": str(msg.get("output", ""))[:25_000]})
+                              "output": str(msg.get("output", ""))[:25_000],
+                              "seconds": float(seconds) if isinstance(seconds, (int, float)) else 0.0})
             else:
-                cells.append({"cell_id": step.cell_id, "error": "not run: " + (stopped or "unknown"), "output": ""})
+                cells.append({"cell_id": step.cell_id, "error": "not run: " + (stopped or "unknown"), "output": "", "seconds": 0.0})
             continue
         spec = FUNCTIONS[step.function]
         if not msg or msg.get("type") != "grade" or msg.get("function") != step.function:

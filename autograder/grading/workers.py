@@ -18,12 +18,10 @@ from dataclasses import asdict
 from .sandbox import Limits, child_main
 
 MAX_RESULT_BYTES = 64 * 2**20
-SANDBOX_UID_BASE = 61000
-
 _STATE: dict = {}
 
 
-def warm_up(slot_queue, scratch_root: str) -> None:
+def warm_up(slot_queue, scratch_root: str, uid_base: int) -> None:
     """Worker initializer: import the student-side stack and build the shell once."""
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
@@ -50,7 +48,7 @@ def warm_up(slot_queue, scratch_root: str) -> None:
     shell.run_cell("import numpy as np", store_history=False)
     shell.reset(new_session=False)
     slot = slot_queue.get() if slot_queue is not None else 0
-    _STATE.update(shell=shell, slot=slot, scratch_root=scratch_root)
+    _STATE.update(shell=shell, slot=slot, scratch_root=scratch_root, uid_base=uid_base)
 
 
 def _kill_group(pid: int) -> None:
@@ -87,7 +85,7 @@ def run_notebook(job: dict) -> dict:
     """
     limits = Limits(**job["limits"])
     shell = _STATE["shell"]
-    uid = SANDBOX_UID_BASE + _STATE["slot"] if os.geteuid() == 0 else None
+    uid = _STATE["uid_base"] + _STATE["slot"] if os.geteuid() == 0 else None
     scratch = tempfile.mkdtemp(prefix="sub-", dir=_STATE["scratch_root"])
     read_fd, write_fd = os.pipe()
     start = time.monotonic()
