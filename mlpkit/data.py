@@ -143,10 +143,9 @@ def _finish(X, y, rng, fractions, standardize, standardize_target=False, **meta)
     """Shuffle with ``rng``, split, optionally standardise with the training statistics."""
     fr = _check_fractions(fractions)
     n = X.shape[0]
-    n_train = int(np.floor(fr[0] * n))
-    n_val = min(int(np.floor(fr[1] * n)), n - n_train)
-    order = rng.permutation(n)
-    parts = np.split(order, [n_train, n_train + n_val])
+    cuts = np.minimum(np.cumsum(np.floor(np.multiply(fr[:2], n)).astype(int)), n)  # sizes floor(f * N)
+    n_train = int(cuts[0])
+    parts = np.split(rng.permutation(n), cuts)
     Xs = [np.array(X[idx], dtype=np.float64) for idx in parts]
     ys = [np.array(y[idx]) for idx in parts]
     x_mean = x_scale = y_mean = y_scale = None
