@@ -1,5 +1,6 @@
 """Scores land in nbgrader's gradebook and autograded notebooks as nbgrader would write them."""
 import nbformat
+import pytest
 from nbgrader.api import Gradebook
 from nbgrader.utils import determine_grade
 
@@ -12,7 +13,7 @@ def test_gradebook_scores_read_back_through_nbgraders_api(graded_class):
         for student in ("honest", "mistaken", "untouched", "corrupt_json", "infinite_loop"):
             r = results[student]
             nb = gb.find_submission_notebook(r.notebook, ASSIGNMENT, student)
-            assert nb.score == r.score, (student, nb.score, r.score)
+            assert nb.score == pytest.approx(r.score), (student, nb.score, r.score)
             assert nb.max_score == r.max_score
             for grade in nb.grades:
                 assert grade.auto_score is not None and not grade.needs_manual_grade
