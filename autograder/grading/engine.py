@@ -194,7 +194,7 @@ class Engine:
         if fresh:
             ts = submission.timestamp
             result.timestamp = ts.isoformat() if ts else ""
-            result.late_seconds = record(self.course.db_url, self.course.course_id, result, ts, self.course.config)
+            result.late_seconds = record(self._gradebook, result, ts, self.course.config)
             folder = self.course.autograded / result.student / result.assignment
             if plan is not None:
                 nb = outputs.autograded_notebook(source_nb, plan, result)
@@ -206,12 +206,18 @@ class Engine:
 
     # ---------------------------------------------------------------- the run
     def run(self) -> list[NotebookResult]:
-        from .gradebook import check_assignment
-        from .verdict import judge_outcome
+        from .gradebook import check_assignment, open_gradebook
 
         opts = self.options
         sources = self._sources()
         check_assignment(self.course.db_url, self.course.course_id, opts.assignment)
+        self._gradebook = open_gradebook(self.course.db_url, self.course.course_id)
+        try:
+            return self._grade_all(opts, sources)
+        finally:
+            self._gradebook.close()
+
+    def _grade_all(self, opts, sources) -> list[NotebookResult]:
         submissions = find_submissions(self.course.submitted, opts.assignment, set(opts.students) or None)
         missing_students = sorted(set(opts.students) - {s.student for s in submissions})
         for student in missing_students:

@@ -34,10 +34,15 @@ def check_assignment(db_url: str, course_id: str, assignment: str) -> list[str]:
         return [nb.name for nb in a.notebooks]
 
 
-def record(db_url: str, course_id: str, result: NotebookResult, timestamp: datetime | None, config=None) -> float:
+def open_gradebook(db_url: str, course_id: str) -> Gradebook:
+    """One connection for a whole run (opening one per notebook costs time)."""
+    return Gradebook(db_url, course_id)
+
+
+def record(gb: Gradebook, result: NotebookResult, timestamp: datetime | None, config=None) -> float:
     """Write one notebook's scores; return the submission's seconds late (0 if on time)."""
     reports = {r.function: r for r in result.functions}
-    with warnings.catch_warnings(), Gradebook(db_url, course_id) as gb:
+    with warnings.catch_warnings():
         # nbgrader's own add_submission triggers SQLAlchemy autoflush warnings; they are harmless
         warnings.simplefilter("ignore", SAWarning)
         gb.update_or_create_student(result.student)
