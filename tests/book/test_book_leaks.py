@@ -73,9 +73,19 @@ def notebook_text(path: Path) -> str:
 
 
 def public_sources() -> str:
-    """Code students receive anyway: the mlpkit toolkit and the student notebooks."""
+    """Code students receive anyway: the mlpkit toolkit and the student notebooks.
+
+    Cells that give an earlier chapter's reference code (grade ids ``provided_*``) do not
+    count: students receive them only after that chapter, so the book must not show
+    that code either.
+    """
     texts = [p.read_text(encoding="utf8") for p in sorted((ROOT / "mlpkit").rglob("*.py"))]
-    texts += [notebook_text(p) for p in sorted((ROOT / "exercises").rglob("*.ipynb"))]
+    for path in sorted((ROOT / "exercises").rglob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf8")).get("cells", []):
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+            if not gid.startswith("provided_"):
+                source = cell.get("source", "")
+                texts.append("".join(source) if isinstance(source, list) else source)
     return normalise("\n".join(texts))
 
 
