@@ -50,6 +50,8 @@ def to_plain(obj, _depth: int = 0):
         return obj if not isinstance(obj, str) else str(obj)[:10_000]
     if isinstance(obj, np.ndarray):
         return _array_to_plain(obj)
+    if isinstance(obj, Opaque):  # already decoded once (a recorded call): keep its description
+        return {"__object__": obj.description}
     if isinstance(obj, np.generic):
         if isinstance(obj, np.bool_):
             return bool(obj)

@@ -41,6 +41,7 @@ from .tuning import grid_search, log_uniform, random_search
 from .error_analysis import (
     bias_variance_report, confusion_matrix, precision_recall_f1, train_dev_test_split,
 )
+from .capstone import train_capstone
 
 __all__ = [
     # 01 losses
@@ -73,4 +74,6 @@ __all__ = [
     "log_uniform", "grid_search", "random_search",
     # 11 error analysis
     "train_dev_test_split", "bias_variance_report", "confusion_matrix", "precision_recall_f1",
+    # 12 capstone
+    "train_capstone",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import autograder.reference as reference
-from autograder.course import API_NAMES
+from autograder.course import API_NAMES, BY_ID
 
 API_FILE = Path(os.environ.get("COURSE_API", Path(__file__).resolve().parents[3] / "shared" / "course-api.md"))
 SPAN = re.compile(r"`([^`]*)`")
@@ -54,7 +54,8 @@ PINNED = _pinned()
 
 def test_the_api_file_and_the_course_table_name_the_same_functions():
     names_in_file = {n for n in PINNED if n in API_NAMES or n in reference.__all__}
-    assert set(API_NAMES) == set(reference.__all__)
+    capstone = set(BY_ID["12"].names)  # graded in chapter 12, not pinned by the API file
+    assert set(API_NAMES) | capstone == set(reference.__all__)
     missing = sorted(set(API_NAMES) - set(PINNED) - {
         # rows that give only the name of the backward of a pair
         n for n in API_NAMES if n.endswith("_backward")})

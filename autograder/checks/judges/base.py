@@ -15,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
-from ..compare import SameCalls
+from ..compare import SameCalls, failure
 from ..model import CheckResult, FunctionReport
 from ..runner import run_scenario
 from ..transport import from_plain
@@ -91,12 +91,6 @@ def _mistake_result(mistake: Mistake, scenario: str):
     return _decoded(ns, scenario)
 
 
-def _failure(actual) -> str | None:
-    if isinstance(actual, dict) and set(actual) == {"__failed__"}:
-        return str(actual["__failed__"])
-    return None
-
-
 def judge_function(name: str, spec: FunctionSpec, actual: Mapping[str, Any]) -> FunctionReport:
     """Score one function from the decoded plain data of its scenarios.
 
@@ -109,7 +103,7 @@ def judge_function(name: str, spec: FunctionSpec, actual: Mapping[str, Any]) -> 
         Scenario name -> decoded plain data from the student's process. A missing
         scenario counts as failed.
     """
-    failures = {s: _failure(actual.get(s, {"__failed__": "no result came back"})) for s in spec.scenarios}
+    failures = {s: failure(actual.get(s, {"__failed__": "no result came back"})) for s in spec.scenarios}
     if all(failures.values()) and len(set(failures.values())) == 1:
         return FunctionReport(name, spec.points, (), error=next(iter(failures.values())))
     results = []
@@ -119,7 +113,7 @@ def judge_function(name: str, spec: FunctionSpec, actual: Mapping[str, Any]) -> 
             passed, message = check.compare(got, expected_result(check.scenario))
         except Exception as exc:  # a malformed result must fail the check, not the grader
             passed, message = False, f"the results could not be read ({type(exc).__name__})"
-        if not passed and check.diagnose and spec.mistakes and not _failure(got):
+        if not passed and check.diagnose and spec.mistakes and not failure(got):
             expected = expected_result(check.scenario)
             for mistake in spec.mistakes:
                 try:

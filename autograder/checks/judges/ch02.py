@@ -14,22 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compare import _describe_error, _failed, _kind, purity, same_calls
+from ..compare import UNREADABLE, call_error, failure, kind, label_of, purity, same_calls
 from ..mistakes import ch02 as m
 from .base import Check, FunctionSpec, Mistake
-
-UNREADABLE = "the check could not read the results of your function"
-
-
-def _label(record: dict) -> str:
-    return record.get("label") or "an input"
-
 
 def _error(record) -> str | None:
     if not isinstance(record, dict):
         return UNREADABLE
     if record.get("error"):
-        return f"on {_label(record)} it {_describe_error(record['error'])}"
+        return call_error(label_of(record), record["error"])
     return None
 
 
@@ -55,7 +48,7 @@ def _epoch_problem(batches, meta: dict, where: str) -> tuple[str | None, np.ndar
     order = []
     for i, (batch, size) in enumerate(zip(batches, expected_sizes)):
         if not isinstance(batch, (list, tuple)) or len(batch) != 2:
-            return f"{where}, batch {i} is {_kind(batch)}, expected a pair (X_batch, y_batch)", None
+            return f"{where}, batch {i} is {kind(batch)}, expected a pair (X_batch, y_batch)", None
         Xb, yb = batch
         if not isinstance(Xb, np.ndarray) or not isinstance(yb, np.ndarray):
             return f"{where}, batch {i} should hold two arrays", None
@@ -88,7 +81,7 @@ def _epoch_orders(record: dict, meta: dict) -> tuple[str | None, list[np.ndarray
         return UNREADABLE, []
     orders = []
     for k, epoch in enumerate(out):
-        problem, order = _epoch_problem(epoch, meta, f"on {_label(record)} (epoch {k + 1})")
+        problem, order = _epoch_problem(epoch, meta, f"on {label_of(record)} (epoch {k + 1})")
         if problem:
             return problem, []
         orders.append(order)
@@ -97,9 +90,9 @@ def _epoch_orders(record: dict, meta: dict) -> tuple[str | None, list[np.ndarray
 
 def _shuffled_records(actual, expected):
     """Triples of records (seed, same seed, another seed) with their case sizes."""
-    failed = _failed(actual)
-    if failed:
-        return failed, []
+    problem = failure(actual)
+    if problem:
+        return problem, []
     calls = actual.get("calls") if isinstance(actual, dict) else None
     meta = expected["meta"]
     if not isinstance(calls, list) or len(calls) != 3 * len(meta):
@@ -166,27 +159,27 @@ class RealShuffle:
             runs = [_loose_batches(r, meta) for r in (first, again, other)]
             for record, run in zip((first, again, other), runs):
                 if run is None:
-                    return False, _error(record) or f"on {_label(record)}, the batches could not be read"
+                    return False, _error(record) or f"on {label_of(record)}, the batches could not be read"
             (e1, e2), (a1, a2), (o1, _) = runs
             if not (_same_batches(e1, a1) and _same_batches(e2, a2)):
-                return False, (f"on {_label(first)}, the same seed gave different batches: draw every random "
+                return False, (f"on {label_of(first)}, the same seed gave different batches: draw every random "
                                "number from the rng you are given")
             n, b = meta["n"], meta["batch_size"]
             if n < 100:
                 continue
             order = np.concatenate(e1)
             if len(order) == n and np.array_equal(order, np.arange(n)):
-                return False, (f"on {_label(first)}, the examples come out in their original order: with an "
+                return False, (f"on {label_of(first)}, the examples come out in their original order: with an "
                                "rng, visit them in the order of a random permutation")
             spans = [np.ptp(ids) for ids in e1 if len(ids) == b]
             if spans and min(spans) < n / 2:
-                return False, (f"on {_label(first)}, a batch holds only neighbouring examples: shuffle the "
+                return False, (f"on {label_of(first)}, a batch holds only neighbouring examples: shuffle the "
                                "examples themselves, not just the order of the batches")
             if _same_batches(e1, o1):
-                return False, (f"on {_label(first)}, another seed gives the same order: shuffle with the rng "
+                return False, (f"on {label_of(first)}, another seed gives the same order: shuffle with the rng "
                                "you are given, not with a generator of your own")
             if _same_batches(e1, e2):
-                return False, (f"on {_label(first)}, two epochs drawn with the same rng visit the examples in "
+                return False, (f"on {label_of(first)}, two epochs drawn with the same rng visit the examples in "
                                "the same order: draw a new permutation from rng at every call")
         return True, ""
 
@@ -210,7 +203,7 @@ class Unchanged:
                 if err:
                     return False, err
                 if record.get("mutated"):
-                    return False, f"it modifies X or y in place (on {_label(record)}); work on new arrays or indices"
+                    return False, f"it modifies X or y in place (on {label_of(record)}); work on new arrays or indices"
         ok, _ = EpochStructure()(actual, expected)
         return (True, "") if ok else (False, "checked once the batches are right")
 
@@ -219,9 +212,9 @@ class Unchanged:
 
 
 def _runs(actual, expected, n_records: int | None = None):
-    failed = _failed(actual)
-    if failed:
-        return failed, []
+    problem = failure(actual)
+    if problem:
+        return problem, []
     calls = actual.get("calls") if isinstance(actual, dict) else None
     logs = actual.get("logs") if isinstance(actual, dict) else None
     if not isinstance(calls, list) or not isinstance(logs, list) or len(calls) != len(expected["calls"]) \
@@ -241,7 +234,7 @@ class SgdInOrder:
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
         ok, msg = same_calls()(actual, expected)
-        if ok or _failed(actual):
+        if ok or failure(actual):
             return ok, msg
         try:
             for a, e in zip(actual["calls"], expected["calls"]):
@@ -249,7 +242,7 @@ class SgdInOrder:
                 if a.get("error") or not isinstance(got, (list, tuple)) or len(got) != 2:
                     break
                 if isinstance(got[1], (list, tuple, np.ndarray)) and len(got[1]) != len(want[1]):
-                    return False, f"on {_label(e)}, {_steps_hint(len(got[1]), len(want[1]))}"
+                    return False, f"on {label_of(e)}, {_steps_hint(len(got[1]), len(want[1]))}"
         except Exception:
             pass
         return False, msg
@@ -268,14 +261,14 @@ def _run_problem(record: dict, log: dict, meta: dict) -> tuple[str | None, list[
     err = _error(record)
     if err:
         return err, []
-    where = f"on {_label(record)}"
+    where = f"on {label_of(record)}"
     out = record.get("out")
     if not isinstance(out, (list, tuple)) or len(out) != 2:
-        return f"{where}, it should return (w, losses) but returns {_kind(out)}", []
+        return f"{where}, it should return (w, losses) but returns {kind(out)}", []
     w, losses = out
     if not isinstance(losses, (list, tuple)) or not all(
             isinstance(v, (int, float)) or (isinstance(v, np.ndarray) and v.size == 1) for v in losses):
-        return f"{where}, losses should be a list of numbers but is {_kind(losses)}", []
+        return f"{where}, losses should be a list of numbers but is {kind(losses)}", []
     losses = [float(np.asarray(v, dtype=np.float64).reshape(())) for v in losses]
     n, b, epochs, lr = meta["n"], meta["batch_size"], meta["epochs"], meta["lr"]
     per_epoch = math.ceil(n / b)
@@ -346,7 +339,7 @@ class SgdShuffles:
             p2, o2 = _run_problem(r2, l2, meta)
             if p1 or p2:
                 return False, (p1 or p2)
-            where = f"on {_label(r1)}"
+            where = f"on {label_of(r1)}"
             if not (_close(r1["out"][0], r2["out"][0]) and all(np.array_equal(a, b) for a, b in zip(o1, o2))):
                 return False, f"{where}, two runs with the same seed differ: draw every random number from rng"
             if np.array_equal(o1[0], np.arange(meta["n"])):

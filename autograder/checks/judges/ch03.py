@@ -13,18 +13,12 @@ from typing import Callable
 
 import numpy as np
 
-from ..compare import _describe_error, _failed, _rel_err, purity, same_calls, values_match
+from ..compare import (UNREADABLE, EachCall, describe_error, failure, purity, records, same_calls, values_match,
+                       worst_relative_error)
 from ..mistakes import ch03 as m
 from .base import Check, FunctionSpec, Mistake
 
-UNREADABLE = "the check could not read the results of your function"
 PURITY = "inputs are left unchanged and outputs are new arrays"
-
-
-def _records(data):
-    if isinstance(data, dict) and isinstance(data.get("calls"), list):
-        return data["calls"]
-    return None
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -33,7 +27,7 @@ def _records(data):
 def _self_stub(actual, function: str) -> bool:
     """The function under test itself raised NotImplementedError (not one it calls)."""
     marker = f"raised in {function}"
-    errors = [r.get("error") or "" for r in (_records(actual) or []) if isinstance(r, dict)]
+    errors = [r.get("error") or "" for r in (records(actual) or []) if isinstance(r, dict)]
     if isinstance(actual, dict) and isinstance(actual.get("error"), str):
         errors.append(actual["error"])
     return any(e.startswith("NotImplementedError") and marker in e for e in errors)
@@ -77,22 +71,12 @@ class BuiltOn:
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
         ok, msg = self.inner(actual, expected)
-        if ok or _failed(actual) or _self_stub(actual, self.function):
+        if ok or failure(actual) or _self_stub(actual, self.function):
             return ok, msg
         return False, blame_parts(actual, expected, self.function) or msg
 
 
 # --------------------------------------------------------------------------- gradients
-
-
-def _worst(analytic: np.ndarray, numeric: np.ndarray, floor: float) -> tuple[float, tuple] | None:
-    mask = ~np.isnan(numeric)
-    if not mask.any():
-        return None
-    err = _rel_err(analytic[mask].astype(float), numeric[mask].astype(float), floor)
-    k = int(np.argmax(err))
-    where = tuple(int(i) for i in np.unravel_index(np.flatnonzero(mask)[k], analytic.shape))
-    return float(err[k]), where
 
 
 @dataclass(frozen=True)
@@ -104,9 +88,9 @@ class NamedGradient:
     what: str = "your forward pass"
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
+        problem = failure(actual)
+        if problem:
+            return False, problem
         items = actual.get("gradients") if isinstance(actual, dict) else None
         if not isinstance(items, list):
             return False, UNREADABLE
@@ -120,7 +104,7 @@ class NamedGradient:
             for k, (a, n) in enumerate(zip(a_list, n_list)):
                 if not isinstance(a, np.ndarray) or not isinstance(n, np.ndarray) or a.shape != n.shape:
                     return False, UNREADABLE
-                worst = _worst(a, n, 1e-8)
+                worst = worst_relative_error(a, n, 1e-8)
                 if worst is None:
                     continue
                 err, where = worst
@@ -137,44 +121,31 @@ class MlpGradient:
     """``mlp_loss``'s grads agree with finite differences of the same ``mlp_loss``."""
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
+        problem = failure(actual)
+        if problem:
+            return False, problem
         if not isinstance(actual, dict):
             return False, UNREADABLE
         err = actual.get("error")
         if isinstance(err, str) and err:
             if err.startswith("ShapeError: "):
                 return False, err[len("ShapeError: "):]
-            return False, f"it {_describe_error(err)}"
+            return False, f"it {describe_error(err)}"
         return NamedGradient(what="your mlp_loss")(actual, expected)
 
 
 @dataclass(frozen=True)
-class ExactGradient:
+class ExactGradient(EachCall):
     """Numerical gradients close to the exact ones (sent by the grader's own run under ``exact``)."""
 
     rtol: float = 1e-6
     atol: float = 1e-8
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        exact = expected.get("exact")
-        if acts is None or exps is None or len(acts) != len(exps):
-            return False, UNREADABLE
-        for a, e, g in zip(acts, exps, exact):
-            label = e.get("label") or "an input"
-            if not isinstance(a, dict):
-                return False, UNREADABLE
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            ok, msg = values_match(a.get("out"), g, self.rtol, self.atol, "the gradient")
-            if not ok:
-                return False, f"on {label}, compared with the exact gradient, {msg}"
-        return True, ""
+    columns = ("exact",)
+
+    def judge(self, a, e, label, exact) -> str:
+        ok, msg = values_match(a.get("out"), exact, self.rtol, self.atol, "the gradient")
+        return "" if ok else f"on {label}, compared with the exact gradient, {msg}"
 
 
 # --------------------------------------------------------------------------- specs

@@ -1,35 +1,12 @@
 """Chapter 04, saturation and gradient clipping: what is graded and the mistakes we recognise."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from ..compare import purity, same_calls
+from ..compare import PurityNamed, purity, same_calls
 from ..mistakes import ch04 as m
 from .base import Check, FunctionSpec, Mistake
 
-
-@dataclass(frozen=True)
-class PurityNamed:
-    """:data:`compare.purity`, with the sentence a student reads for each way of failing it.
-
-    The clipping functions imitate PyTorch's in-place ``clip_grad_*_``; doing it in
-    place (or handing back the caller's arrays) is the mistake worth naming.
-    """
-
-    mutated: str
-    aliased: str
-
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        passed, message = purity(actual, expected)
-        if passed:
-            return True, ""
-        if "modifies its input in place" in message:
-            return False, self.mutated
-        if "returns a view of its input" in message:
-            return False, self.aliased
-        return False, message
-
-
+# The clipping functions imitate PyTorch's in-place ``clip_grad_*_``: doing it in place
+# (or handing back the caller's arrays) is the mistake worth naming (see PurityNamed).
 CLIP_VALUE_IN_PLACE = (
     "You clip the caller's arrays in place (np.clip with out=, or assigning into g): "
     "this function must leave its inputs unchanged and return new arrays."

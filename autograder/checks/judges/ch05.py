@@ -5,9 +5,9 @@ the reference's random stream: for every large matrix (400 x 300 and 100 x 900 e
 the grader runs
 
 - a Kolmogorov-Smirnov test against the exact law of the course API (a correct
-  implementation fails it with probability ``KS_ALPHA`` = 1e-6);
-- the sample mean and variance, each within ``K`` = 6 standard errors computed from the
-  sample size and the law's exact moments;
+  implementation fails it with probability ``stats.ALPHA`` = 1e-6);
+- the sample mean and variance, each within ``stats.SIGMAS`` = 6 standard errors computed
+  from the sample size and the law's exact moments;
 - for uniform laws, the support: no entry beyond the bound ``a``.
 
 The wrong variants of the catalogue are off by a factor of at least sqrt(4/3) in scale,
@@ -24,13 +24,11 @@ from typing import Callable
 
 import numpy as np
 
-from ..compare import same_calls
-from ..transport import Opaque
+from ..compare import EachCall, RaisesValueError, Reproducible, same_calls
+from ..compare import kind as kind_of
 from ..mistakes import ch05 as m
+from ..stats import ALPHA, SIGMAS, beyond_sigmas, ks_normal_pvalue, ks_uniform_pvalue
 from .base import Check, FunctionSpec, Mistake
-
-KS_ALPHA = 1e-6
-K = 6.0
 
 TRANSPOSED = ("The weights have shape (fan_in, fan_out), since a layer computes X @ W + b; "
               "yours have shape (fan_out, fan_in) (as in the source notes' code).")
@@ -58,18 +56,14 @@ def _sqrt(x: float) -> float:
 
 def sample_verdict(x: np.ndarray, kind: str, p: float) -> str:
     """Empty string when ``x`` is a plausible sample of the law, else why not (one clause)."""
-    from scipy import stats  # imported here: scipy.stats is slow to import, and only this chapter needs it
-
     x = np.asarray(x, dtype=np.float64).ravel()
     n = x.size
     if kind == "normal":
         var, mu4 = p**2, 3 * p**4
-        cdf = stats.norm(0.0, p).cdf
         spread = f"standard deviation {p:.4g}"
         off = f"their standard deviation is {x.std():.4g}, expected {p:.4g}"
     else:
         var, mu4 = p**2 / 3, p**4 / 5
-        cdf = stats.uniform(-p, 2 * p).cdf
         spread = f"bound a = {p:.4g}"
         off = (f"their spread fits a bound a = {x.std() * math.sqrt(3):.4g} (sqrt(3) times their standard "
                f"deviation), expected {p:.4g}")
@@ -77,13 +71,13 @@ def sample_verdict(x: np.ndarray, kind: str, p: float) -> str:
         if biggest > p * (1 + 1e-12):
             return f"some entries lie outside [-a, a] with a = {p:.4g} (largest |w| = {biggest:.4g})"
     mean_se = math.sqrt(var / n)
-    if abs(x.mean()) > K * mean_se:
-        return f"their mean is {x.mean():.3g}, expected 0 within ±{K * mean_se:.2g}"
+    if beyond_sigmas(x.mean(), mean_se):
+        return f"their mean is {x.mean():.3g}, expected 0 within ±{SIGMAS * mean_se:.2g}"
     var_se = math.sqrt((mu4 - var**2) / n)
-    if abs(x.var() - var) > K * var_se:
+    if beyond_sigmas(x.var() - var, var_se):
         return off
-    pvalue = stats.kstest(x, cdf).pvalue
-    if pvalue < KS_ALPHA:
+    pvalue = ks_normal_pvalue(x, p) if kind == "normal" else ks_uniform_pvalue(x, -p, p)
+    if pvalue < ALPHA:
         family = "normal" if kind == "normal" else "uniform"
         return f"their distribution is not {family} with {spread} (Kolmogorov-Smirnov p = {pvalue:.1e})"
     return ""
@@ -108,30 +102,10 @@ class Wrong:
     impl: Callable
 
 
-def _failed(data) -> str | None:
-    if isinstance(data, dict) and set(data) == {"__failed__"}:
-        return str(data["__failed__"])
-    return None
-
-
-def _describe_error(err: str) -> str:
-    if err.startswith("NotImplementedError"):
-        return "is not implemented yet (it raises NotImplementedError)"
-    return f"raised {err}"
-
-
-def _kind(x) -> str:
-    if isinstance(x, np.ndarray):
-        return f"an array of shape {x.shape}"
-    if isinstance(x, Opaque):
-        return f"a {x.description}"
-    return "None" if x is None else f"a {type(x).__name__}"
-
-
 def judge_sample(w, fan_in: int, fan_out: int, scale: float, law: Law, wrongs: tuple[Wrong, ...], where: str) -> str:
     """Empty string if ``w`` is a good draw of ``law``; else one sentence (naming a mistake if one fits)."""
     if not isinstance(w, np.ndarray) or w.dtype.kind not in "fiub":
-        return f"{where} should be a float array of shape {(fan_in, fan_out)} but is {_kind(w)}"
+        return f"{where} should be a float array of shape {(fan_in, fan_out)} but is {kind_of(w)}"
     if w.shape != (fan_in, fan_out):
         if w.shape == (fan_out, fan_in) and fan_in != fan_out:
             return TRANSPOSED
@@ -150,7 +124,7 @@ def judge_sample(w, fan_in: int, fan_out: int, scale: float, law: Law, wrongs: t
 
 
 @dataclass(frozen=True)
-class FollowsLaw:
+class FollowsLaw(EachCall):
     """Each recorded call's array is a plausible draw of ``law`` for the fans it was drawn with.
 
     Reads ``{"calls": [...], "cases": [{"fan_in", "fan_out", "scale"}, ...]}``; the fans
@@ -161,61 +135,30 @@ class FollowsLaw:
     law: Law
     wrongs: tuple[Wrong, ...] = field(default_factory=tuple)
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        calls = actual.get("calls") if isinstance(actual, dict) else None
-        cases = expected["cases"]
-        if not isinstance(calls, list) or len(calls) != len(cases):
-            return False, "the check could not read the results of your function"
-        for rec, case in zip(calls, cases):
-            label = rec.get("label") or "an input"
-            if rec.get("error"):
-                return False, f"on {label} it {_describe_error(rec['error'])}"
-            msg = judge_sample(rec.get("out"), case["fan_in"], case["fan_out"], case["scale"], self.law, self.wrongs,
-                               f"on {label}")
-            if msg:
-                return False, msg
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, rec, e, label, case) -> str:
+        return judge_sample(rec.get("out"), case["fan_in"], case["fan_out"], case["scale"], self.law, self.wrongs,
+                            f"on {label}")
 
 
 @dataclass(frozen=True)
-class FloatMatrices:
+class FloatMatrices(EachCall):
     """Every call returns a finite float64 array of the expected shape."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = actual.get("calls") if isinstance(actual, dict) else None
-        exps = expected["calls"]
-        if not isinstance(acts, list) or len(acts) != len(exps):
-            return False, "the check could not read the results of your function"
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            out, shape = a.get("out"), e["out"].shape
-            if not isinstance(out, np.ndarray):
-                return False, f"on {label} it should return an array of shape {shape} but returns {_kind(out)}"
-            if out.shape != shape:
-                if out.shape == shape[::-1]:
-                    return False, TRANSPOSED
-                return False, f"on {label} it returns shape {out.shape}, expected {shape}"
-            if out.dtype != np.float64:
-                return False, f"on {label} it returns an array of dtype {out.dtype}; weights should be float64"
-            if not np.all(np.isfinite(out)):
-                return False, f"on {label} the weights contain nan or inf"
-        return True, ""
-
-
-def _same_value(a, b) -> bool:
-    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-        return a.shape == b.shape and bool(np.array_equal(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
-    return False
+    def judge(self, a, e, label) -> str:
+        out, shape = a.get("out"), e["out"].shape
+        if not isinstance(out, np.ndarray):
+            return f"on {label} it should return an array of shape {shape} but returns {kind_of(out)}"
+        if out.shape != shape:
+            if out.shape == shape[::-1]:
+                return TRANSPOSED
+            return f"on {label} it returns shape {out.shape}, expected {shape}"
+        if out.dtype != np.float64:
+            return f"on {label} it returns an array of dtype {out.dtype}; weights should be float64"
+        if not np.all(np.isfinite(out)):
+            return f"on {label} the weights contain nan or inf"
+        return ""
 
 
 def _finite(x) -> bool:
@@ -226,32 +169,17 @@ def _finite(x) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class Reproducible:
-    """Calls 1 and 2 (generators with the same seed) agree exactly; call 3 (another seed) differs."""
+def _weights_problem(out, expected, label: str) -> str:
+    """Why one of the seeded draws is not a set of weights ('' if it is)."""
+    if not isinstance(out, (np.ndarray, dict)):
+        return f"on {label} it returns {kind_of(out)}, not weights"
+    if not _finite(out):
+        return f"on {label} the weights contain nan or inf (or there are none)"
+    return ""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        calls = actual.get("calls") if isinstance(actual, dict) else None
-        if not isinstance(calls, list) or len(calls) != 3:
-            return False, "the check could not read the results of your function"
-        for rec in calls:
-            if rec.get("error"):
-                return False, f"on {rec.get('label') or 'an input'} it {_describe_error(rec['error'])}"
-            out, label = rec.get("out"), rec.get("label") or "an input"
-            if not isinstance(out, (np.ndarray, dict)):
-                return False, f"on {label} it returns {_kind(out)}, not weights"
-            if not _finite(out):
-                return False, f"on {label} the weights contain nan or inf (or there are none)"
-        first, again, other = (rec["out"] for rec in calls)
-        if not _same_value(first, again):
-            return False, ("two generators with the same seed gave different weights: draw every random number "
-                           "from the rng argument (not from np.random.* functions)")
-        if _same_value(first, other):
-            return False, "generators with different seeds gave the same weights: draw the weights from the rng argument"
-        return True, ""
+
+# calls 1 and 2 (generators with the same seed) agree exactly; call 3 (another seed) differs
+SEEDED = Reproducible("weights", _weights_problem)
 
 
 # --------------------------------------------------------------------------- the initializers
@@ -322,7 +250,7 @@ def _initializer(name: str) -> FunctionSpec:
         Check(f"entries follow {law.text} (KS test, mean, variance{', support' if law.kind == 'uniform' else ''} "
               f"on {sizes})", f"{name}.distribution", FollowsLaw(law, wrongs), 3, False),
         Check("the same seed gives the same weights, another seed other weights (draws only from rng)",
-              f"{name}.seeded", Reproducible(), 1, False),
+              f"{name}.seeded", SEEDED, 1, False),
     ), tuple(Mistake(w.message, {name: w.impl}) for w in wrongs))
 
 
@@ -335,95 +263,53 @@ METHOD_LAWS = {
 
 
 @dataclass(frozen=True)
-class LayersFollowLaws:
+class LayersFollowLaws(EachCall):
     """Every ``W{l}`` of every call is a plausible draw of its method's law with the layer's own fans."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        calls = actual.get("calls") if isinstance(actual, dict) else None
-        cases = expected["cases"]
-        if not isinstance(calls, list) or len(calls) != len(cases):
-            return False, "the check could not read the results of your function"
-        for rec, case in zip(calls, cases):
-            label = rec.get("label") or "an input"
-            if rec.get("error"):
-                return False, f"on {label} it {_describe_error(rec['error'])}"
-            params = rec.get("out")
-            if not isinstance(params, dict):
-                return False, f"on {label} it should return a dict but returns {_kind(params)}"
-            law, wrongs = METHOD_LAWS[case["method"]]
-            sizes = case["layer_sizes"]
-            for l in range(1, len(sizes)):
-                key = f"W{l}"
-                if key not in params:
-                    return False, f"on {label} the result has no {key!r}"
-                msg = judge_sample(params[key], sizes[l - 1], sizes[l], 0.01, law, wrongs, f"on {label}, {key}")
-                if msg:
-                    return False, msg
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, rec, e, label, case) -> str:
+        params = rec.get("out")
+        if not isinstance(params, dict):
+            return f"on {label} it should return a dict but returns {kind_of(params)}"
+        law, wrongs = METHOD_LAWS[case["method"]]
+        sizes = case["layer_sizes"]
+        for l in range(1, len(sizes)):
+            key = f"W{l}"
+            if key not in params:
+                return f"on {label} the result has no {key!r}"
+            msg = judge_sample(params[key], sizes[l - 1], sizes[l], 0.01, law, wrongs, f"on {label}, {key}")
+            if msg:
+                return msg
+        return ""
 
 
 @dataclass(frozen=True)
-class ParamsStructure:
+class ParamsStructure(EachCall):
     """Keys, shapes, dtypes, zero biases (and zero weights for 'zeros') from the scenario's summaries."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = actual.get("calls") if isinstance(actual, dict) else None
-        exps = expected["calls"]
-        if not isinstance(acts, list) or len(acts) != len(exps):
-            return False, "the check could not read the results of your function"
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            got, want = a.get("out"), e["out"]
-            if not isinstance(got, dict):
-                return False, f"on {label} it should return a dict of arrays but returns {got if isinstance(got, str) else _kind(got)}"
-            if set(got) != set(want):
-                return False, f"on {label} the result has keys {sorted(got)}, expected {sorted(want)}"
-            for key in want:
-                g, w = got[key], want[key]
-                if not isinstance(g, dict):
-                    return False, f"on {label}, {key!r} should be an array but is {g}"
-                if list(g["shape"]) != list(w["shape"]):
-                    return False, f"on {label}, {key!r} has shape {tuple(g['shape'])}, expected {tuple(w['shape'])}"
-                if g["dtype"] != "float64":
-                    return False, f"on {label}, {key!r} has dtype {g['dtype']}, expected float64"
-                if w["zero"] and not g["zero"]:
-                    what = "biases start at zero" if key.startswith("b") else "method 'zeros' gives zero weights"
-                    return False, f"on {label}, {key!r} is not all zeros ({what})"
-                if not g["finite"]:
-                    return False, f"on {label}, {key!r} contains nan or inf"
-                if not w["zero"] and g["zero"]:
-                    return False, f"on {label}, {key!r} is all zeros, but this method draws random weights"
-        return True, ""
-
-
-@dataclass(frozen=True)
-class RaisesValueError:
-    """Every recorded call raised ValueError."""
-
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        calls = actual.get("calls") if isinstance(actual, dict) else None
-        if not isinstance(calls, list) or not calls:
-            return False, "the check could not read the results of your function"
-        for rec in calls:
-            label = rec.get("label") or "an input"
-            err = rec.get("error") or ""
-            if err.startswith("ValueError"):
-                continue
-            if err:
-                return False, f"on {label} it {_describe_error(err)}; expected ValueError"
-            return False, f"on {label} it returned {_kind(rec.get('out'))}; it should raise ValueError"
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        got, want = a.get("out"), e["out"]
+        if not isinstance(got, dict):
+            return f"on {label} it should return a dict of arrays but returns {got if isinstance(got, str) else kind_of(got)}"
+        if set(got) != set(want):
+            return f"on {label} the result has keys {sorted(got)}, expected {sorted(want)}"
+        for key in want:
+            g, w = got[key], want[key]
+            if not isinstance(g, dict):
+                return f"on {label}, {key!r} should be an array but is {g}"
+            if list(g["shape"]) != list(w["shape"]):
+                return f"on {label}, {key!r} has shape {tuple(g['shape'])}, expected {tuple(w['shape'])}"
+            if g["dtype"] != "float64":
+                return f"on {label}, {key!r} has dtype {g['dtype']}, expected float64"
+            if w["zero"] and not g["zero"]:
+                what = "biases start at zero" if key.startswith("b") else "method 'zeros' gives zero weights"
+                return f"on {label}, {key!r} is not all zeros ({what})"
+            if not g["finite"]:
+                return f"on {label}, {key!r} contains nan or inf"
+            if not w["zero"] and g["zero"]:
+                return f"on {label}, {key!r} is all zeros, but this method draws random weights"
+        return ""
 
 
 FUNCTIONS = {
@@ -440,7 +326,7 @@ FUNCTIONS = {
         Check("every W{l} follows its method's distribution with the layer's own fans (layer sizes 200, 150, 100)",
               "init_mlp_params.distribution", LayersFollowLaws(), 2, False),
         Check("the same seed gives the same parameters, another seed other ones",
-              "init_mlp_params.seeded", Reproducible(), 0.5, False),
+              "init_mlp_params.seeded", SEEDED, 0.5, False),
         Check("an unknown method raises ValueError", "init_mlp_params.unknown", RaisesValueError(), 0.5),
     ), (
         Mistake("Layers are numbered from 1: the first layer's parameters are 'W1' and 'b1'.",

@@ -1,23 +1,22 @@
 """Chapter 06, ReLU and its variants: what is graded and the mistakes we recognise.
 
-Besides the generic comparators, this module defines:
-
-- :class:`Part`, a ``same_calls`` on chosen outputs of a tuple-returning function (dx
-  versus dalpha of PReLU; chapter 07 reuses it), so that each output earns its own share;
-- the RReLU comparators, which judge random slopes by their distribution (a
-  Kolmogorov-Smirnov test and a count of distinct slopes), by reproducibility, and by the
-  agreement of the backward pass with the slopes of its own forward pass. They name the
-  mistakes they recognise themselves (a replay would need the student's random stream).
+Besides the generic comparators (``compare.Part`` gives dx and dalpha of PReLU their own
+shares), this module defines the RReLU comparators, which judge random slopes by their
+distribution (a Kolmogorov-Smirnov test and a count of distinct slopes), by
+reproducibility, and by the agreement of the backward pass with the slopes of its own
+forward pass. They name the mistakes they recognise themselves (a replay would need the
+student's random stream).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
-from ..compare import SameCalls, gradient_consistent, purity, same_calls, values_match
+from ..compare import (UNREADABLE, EachCall, Part, Raises, Reproducible, SameCalls, call_error, gradient_consistent,
+                       index_tuple, kind, paired_records, purity, rel_err, same_calls)
 from ..mistakes import ch06 as m
+from ..stats import ALPHA, ks_uniform_pvalue
 from .base import Check, FunctionSpec, Mistake
 
 # --------------------------------------------------------------------------- messages
@@ -32,38 +31,13 @@ RRELU_NOT_SEEDED = ("Two generators with the same seed gave different outputs: d
                     "(not from np.random's global functions).")
 RRELU_IGNORES_RNG = "Generators with different seeds gave identical outputs: draw the slopes from the rng argument."
 
-KS_P_MIN = 1e-6  # a correct implementation fails once in a million gradings
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def _failed(data) -> str | None:
-    if isinstance(data, dict) and set(data) == {"__failed__"}:
-        return str(data["__failed__"])
-    return None
-
-
-def _describe_error(err: str) -> str:
-    if err.startswith("NotImplementedError"):
-        return "is not implemented yet (it raises NotImplementedError)"
-    if err.startswith(("FloatingPointError", "RuntimeWarning")):
-        return f"overflows or divides by zero ({err})"
-    return f"raised {err}"
-
-
-def _kind(x) -> str:
-    if isinstance(x, np.ndarray):
-        return f"an array of shape {x.shape}"
-    if isinstance(x, (tuple, list)):
-        return f"a {type(x).__name__} of {len(x)}"
-    return "None" if x is None else f"a {type(x).__name__}"
 
 
 def _array(value, shape, where: str) -> tuple[np.ndarray | None, str]:
     """``value`` as a float array of ``shape``, or a message saying why it is not."""
     if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiub":
-        return None, f"{where} should be an array of shape {shape} but is {_kind(value)}"
+        return None, f"{where} should be an array of shape {shape} but is {kind(value)}"
     if value.shape != tuple(shape):
         return None, f"{where} has shape {value.shape}, expected {tuple(shape)}"
     value = value.astype(np.float64)
@@ -73,139 +47,58 @@ def _array(value, shape, where: str) -> tuple[np.ndarray | None, str]:
 
 
 def _worst(a: np.ndarray, b: np.ndarray, index_map: np.ndarray, shape) -> str:
-    err = np.abs(a - b) / np.maximum(1e-12, np.abs(a) + np.abs(b))
+    err = rel_err(a, b, 1e-12)
     k = int(np.argmax(err))
-    where = tuple(int(i) for i in np.unravel_index(int(index_map[k]), shape))
-    return f"largest relative error {err[k]:.2e} at index {where}"
-
-
-@dataclass(frozen=True)
-class Part:
-    """``same_calls`` restricted to some outputs of a function returning a tuple.
-
-    ``names`` names every output in order (for messages), ``parts`` the indices compared.
-    """
-
-    parts: tuple[int, ...]
-    names: tuple[str, ...]
-    rtol: float = 1e-6
-    atol: float = 1e-9
-
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = actual.get("calls") if isinstance(actual, dict) else None
-        exps = expected["calls"]
-        if not isinstance(acts, list) or len(acts) != len(exps):
-            return False, "the check could not read the results of your function"
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if not isinstance(a, dict):
-                return False, "the check could not read the results of your function"
-            if e.get("error"):
-                return SameCalls(self.rtol, self.atol)({"calls": [a]}, {"calls": [e]})
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            out = a.get("out")
-            if not isinstance(out, (tuple, list)) or len(out) != len(self.names):
-                return False, f"on {label} it should return a tuple ({', '.join(self.names)}) but returns {_kind(out)}"
-            for i in self.parts:
-                ok, msg = values_match(out[i], e["out"][i], self.rtol, self.atol, self.names[i])
-                if not ok:
-                    return False, f"on {label}, {msg}"
-        return True, ""
-
-
-@dataclass(frozen=True)
-class Raises:
-    """``same_calls`` for calls that must raise; a NotImplementedError reads as "not implemented"."""
-
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        acts, msg = _records(actual, expected)
-        if acts is None:
-            return False, msg
-        for a, e in zip(acts, expected["calls"]):
-            if str(a.get("error") or "").startswith("NotImplementedError"):
-                return False, f"on {e.get('label') or 'an input'} it {_describe_error(a['error'])}"
-        return SameCalls()(actual, expected)
+    return f"largest relative error {err[k]:.2e} at index {index_tuple(index_map[k], shape)}"
 
 
 # --------------------------------------------------------------------------- RReLU comparators
 
 
-def _records(actual, expected):
-    failed = _failed(actual)
-    if failed:
-        return None, failed
-    acts = actual.get("calls") if isinstance(actual, dict) else None
-    if not isinstance(acts, list) or len(acts) != len(expected["calls"]) or not all(isinstance(a, dict) for a in acts):
-        return None, "the check could not read the results of your function"
-    return acts, ""
-
-
 @dataclass(frozen=True)
-class RReLUTrain:
+class RReLUTrain(EachCall):
     """Train-mode outputs: positives unchanged, zeros zero, negative slopes i.i.d. U(lower, upper)."""
 
-    p_min: float = KS_P_MIN
+    p_min: float = ALPHA
     min_distinct: float = 0.9
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        acts, msg = _records(actual, expected)
-        if acts is None:
-            return False, msg
-        for a, e, inp in zip(acts, expected["calls"], expected["inputs"]):
-            label = e["label"]
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            x, lo, up = inp["x"], float(inp["lower"]), float(inp["upper"])
-            out, msg = _array(a.get("out"), x.shape, "the output")
-            if out is None:
-                return False, f"on {label}, {msg}"
-            pos, neg, zero = x > 0, x < 0, x == 0
-            if not np.allclose(out[pos], x[pos], rtol=1e-12, atol=0):
-                return False, RRELU_POSITIVE
-            if np.any(out[zero] != 0):
-                return False, f"on {label}, entries with x = 0 must give 0"
-            slopes = out[neg] / x[neg]
-            tol = 1e-9 * (up - lo) + 1e-12
-            if np.ptp(slopes) <= tol:
-                return False, RRELU_CONSTANT
-            if np.unique(np.round(slopes, 10)).size < self.min_distinct * slopes.size:
-                return False, RRELU_SHARED
-            if slopes.min() < lo - tol or slopes.max() > up + tol:
-                bad = slopes.min() if slopes.min() < lo - tol else slopes.max()
-                return False, (f"on {label}, the slopes of negative entries must lie in [lower, upper] = "
-                               f"[{lo:.4g}, {up:.4g}]; one is {bad:.4g}")
-            p = float(stats.kstest(slopes, "uniform", args=(lo, up - lo)).pvalue)
-            if p < self.p_min:
-                return False, (f"on {label}, the slopes of negative entries are not uniform on [lower, upper] = "
-                               f"[{lo:.4g}, {up:.4g}] (Kolmogorov-Smirnov test over {slopes.size} slopes, p = {p:.1e})")
-        return True, ""
+    columns = ("inputs",)
+
+    def judge(self, a, e, label, inp) -> str:
+        x, lo, up = inp["x"], float(inp["lower"]), float(inp["upper"])
+        out, msg = _array(a.get("out"), x.shape, "the output")
+        if out is None:
+            return f"on {label}, {msg}"
+        pos, neg, zero = x > 0, x < 0, x == 0
+        if not np.allclose(out[pos], x[pos], rtol=1e-12, atol=0):
+            return RRELU_POSITIVE
+        if np.any(out[zero] != 0):
+            return f"on {label}, entries with x = 0 must give 0"
+        slopes = out[neg] / x[neg]
+        tol = 1e-9 * (up - lo) + 1e-12
+        if np.ptp(slopes) <= tol:
+            return RRELU_CONSTANT
+        if np.unique(np.round(slopes, 10)).size < self.min_distinct * slopes.size:
+            return RRELU_SHARED
+        if slopes.min() < lo - tol or slopes.max() > up + tol:
+            bad = slopes.min() if slopes.min() < lo - tol else slopes.max()
+            return (f"on {label}, the slopes of negative entries must lie in [lower, upper] = "
+                    f"[{lo:.4g}, {up:.4g}]; one is {bad:.4g}")
+        p = ks_uniform_pvalue(slopes, lo, up)
+        if p < self.p_min:
+            return (f"on {label}, the slopes of negative entries are not uniform on [lower, upper] = "
+                    f"[{lo:.4g}, {up:.4g}] (Kolmogorov-Smirnov test over {slopes.size} slopes, p = {p:.1e})")
+        return ""
 
 
-@dataclass(frozen=True)
-class RReLUReproducible:
-    """Calls 0 and 1 (same seed) agree exactly; call 2 (another seed) differs."""
+def _rrelu_output_problem(out, expected, label: str) -> str:
+    """Why one of the seeded train-mode outputs cannot be compared ('' if it can)."""
+    _, msg = _array(out, expected["x"].shape, "the output")
+    return f"on {label}, {msg}" if msg else ""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        acts, msg = _records(actual, expected)
-        if acts is None:
-            return False, msg
-        outs = []
-        for a, e in zip(acts, expected["calls"]):
-            if a.get("error"):
-                return False, f"on {e['label']} it {_describe_error(a['error'])}"
-            out, msg = _array(a.get("out"), expected["x"].shape, "the output")
-            if out is None:
-                return False, f"on {e['label']}, {msg}"
-            outs.append(out)
-        if not np.array_equal(outs[0], outs[1]):
-            return False, RRELU_NOT_SEEDED
-        if np.array_equal(outs[0], outs[2]):
-            return False, RRELU_IGNORES_RNG
-        return True, ""
+
+# calls 0 and 1 (same seed) agree exactly; call 2 (another seed) differs
+RRELU_SEEDED = Reproducible(check=_rrelu_output_problem, same_seed=RRELU_NOT_SEEDED, other_seed=RRELU_IGNORES_RNG)
 
 
 @dataclass(frozen=True)
@@ -216,7 +109,7 @@ class RReLUTestMode:
         passed, message = SameCalls()(actual, expected)
         if passed:
             return True, ""
-        acts, _ = _records(actual, expected)
+        acts, _ = paired_records(actual, expected)
         for a, e in zip(acts or [], expected["calls"]):
             out, exp = a.get("out"), e.get("out")
             if a.get("error") or not isinstance(out, np.ndarray) or not isinstance(exp, np.ndarray) or out.shape != exp.shape:
@@ -235,16 +128,16 @@ class RReLUBackwardTrain:
     """dx = dout where x > 0, dout times the forward's slope where x < 0, a slope in [lower, upper] at 0."""
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        acts, msg = _records(actual, expected)
+        acts, msg = paired_records(actual, expected)
         if acts is None:
             return False, msg
         fwd = actual.get("forward")
         if not isinstance(fwd, list) or len(fwd) != len(acts) or not all(isinstance(f, dict) for f in fwd):
-            return False, "the check could not read the results of your function"
+            return False, UNREADABLE
         for a, fa, e, info in zip(acts, fwd, expected["calls"], expected["forward"]):
             label = e["label"]
             if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
+                return False, call_error(label, a["error"])
             x, dout = info["x"], info["dout"]
             lo, up = float(info["kwargs"].get("lower", 1 / 8)), float(info["kwargs"].get("upper", 1 / 3))
             dx, msg = _array(a.get("out"), x.shape, "dx")
@@ -339,7 +232,7 @@ FUNCTIONS = {
         Check("train mode: positives unchanged, one slope per negative entry drawn from U(lower, upper) "
               "(Kolmogorov-Smirnov test on about 14,000 slopes)", "rrelu_forward.train", RReLUTrain(), 3, False),
         Check("train mode is reproducible: the same seed gives the same output, another seed another",
-              "rrelu_forward.reproducible", RReLUReproducible(), 1, False),
+              "rrelu_forward.reproducible", RRELU_SEEDED, 1, False),
         Check("test mode uses the mean slope (lower + upper) / 2 (N = 1, exact zeros included)",
               "rrelu_forward.test", RReLUTestMode(), 2),
         Check("train mode with rng=None raises ValueError", "rrelu_forward.needs_rng", Raises(), 0.5, False),

@@ -1,7 +1,7 @@
 """Chapter 07, batch normalization: what is graded and the mistakes we recognise.
 
 Each output of ``batchnorm_forward`` earns its own share (the normalized output, the
-running statistics), through :class:`ch06.Part`. Purity is judged per argument by
+running statistics), through :class:`compare.Part`. Purity is judged per argument by
 :class:`BatchnormPurity`, so that updating the running statistics in place (what
 CS231n's ``bn_param`` does) is named as such.
 """
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compare import gradient_consistent, purity, same_calls
+from ..compare import UNREADABLE, Part, Raises, call_error, failure, gradient_consistent, purity, same_calls
 from ..mistakes import ch07 as m
 from .base import Check, FunctionSpec, Mistake
-from .ch06 import Part, Raises, _describe_error, _failed
 
 IN_PLACE = ("Don't update running_mean and running_var in place: the caller's arrays must not change; "
             "return the new running statistics as new arrays.")
@@ -26,16 +25,16 @@ class BatchnormPurity:
     """No argument modified, running statistics in particular; no output is an input or a view of one."""
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
+        problem = failure(actual)
+        if problem:
+            return False, problem
         items = actual.get("purity") if isinstance(actual, dict) else None
         if not isinstance(items, list) or len(items) != len(expected["purity"]) or not all(isinstance(i, dict) for i in items):
-            return False, "the check could not read the results of your function"
+            return False, UNREADABLE
         for item, exp in zip(items, expected["purity"]):
             label = exp["label"]
             if item.get("error"):
-                return False, f"on {label} it {_describe_error(str(item['error']))}"
+                return False, call_error(label, str(item["error"]))
             changed = [str(c) for c in item.get("changed") or []]
             if "running_mean" in changed or "running_var" in changed:
                 return False, IN_PLACE

@@ -9,63 +9,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..compare import gradient_consistent, purity, values_match
+from ..compare import UNREADABLE, EachCall, gradient_consistent, purity, values_match
 from ..mistakes import ch08 as m
 from .base import Check, FunctionSpec, Mistake
 
 
-def _failed(actual) -> str | None:
-    if isinstance(actual, dict) and set(actual) == {"__failed__"}:
-        return str(actual["__failed__"])
-    return None
-
-
-def _records(data):
-    calls = data.get("calls") if isinstance(data, dict) else None
-    return calls if isinstance(calls, list) and all(isinstance(c, dict) for c in calls) else None
-
-
-def _raised(error: str) -> str:
-    if error.startswith("NotImplementedError"):
-        return "is not implemented yet (it raises NotImplementedError)"
-    return f"raised {error}"
-
-
-UNREADABLE = (False, "the check could not read the results of your function")
-
-
 @dataclass(frozen=True)
-class PenaltyCalls:
+class PenaltyCalls(EachCall):
     """Each call returns ``(penalty, grads)`` equal to the reference's."""
 
     rtol: float = 1e-6
     atol: float = 1e-12
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if a.get("error"):
-                return False, f"on {label} it {_raised(a['error'])}"
-            out, exp = a.get("out"), e["out"]
-            if not isinstance(out, (tuple, list)) or len(out) != 2:
-                return False, f"on {label} it should return a tuple (penalty, grads)"
-            ok, msg = values_match(out[0], exp[0], self.rtol, self.atol, "the penalty")
+    def judge(self, a, e, label) -> str:
+        out, exp = a.get("out"), e["out"]
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            return f"on {label} it should return a tuple (penalty, grads)"
+        ok, msg = values_match(out[0], exp[0], self.rtol, self.atol, "the penalty")
+        if not ok:
+            return f"on {label}, {msg}"
+        grads = out[1]
+        if not isinstance(grads, (tuple, list)) or len(grads) != len(exp[1]):
+            return f"on {label}, grads should be a list of {len(exp[1])} arrays, one per weight array"
+        for k, (g, ge) in enumerate(zip(grads, exp[1])):
+            ok, msg = values_match(g, ge, self.rtol, self.atol, f"the gradient of weight array {k + 1}")
             if not ok:
-                return False, f"on {label}, {msg}"
-            grads = out[1]
-            if not isinstance(grads, (tuple, list)) or len(grads) != len(exp[1]):
-                return False, f"on {label}, grads should be a list of {len(exp[1])} arrays, one per weight array"
-            for k, (g, ge) in enumerate(zip(grads, exp[1])):
-                ok, msg = values_match(g, ge, self.rtol, self.atol, f"the gradient of weight array {k + 1}")
-                if not ok:
-                    return False, f"on {label}, {msg}"
-        return True, ""
+                return f"on {label}, {msg}"
+        return ""
 
 
 _FIELD_WORDS = {
@@ -76,7 +46,7 @@ _FIELD_WORDS = {
 
 
 @dataclass(frozen=True)
-class EarlyStoppingTrace:
+class EarlyStoppingTrace(EachCall):
     """An ``EarlyStopping`` object's record, update by update, equals the reference's.
 
     ``fields`` are the recorded quantities to compare (``stop``: what ``update``
@@ -86,29 +56,19 @@ class EarlyStoppingTrace:
 
     fields: tuple[str, ...]
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
+    def judge(self, a, e, label) -> str:
+        out, exp = a.get("out"), e["out"]
+        if not isinstance(out, dict) or any(not isinstance(out.get(f), list) or len(out[f]) != len(exp[f]) for f in self.fields):
             return UNREADABLE
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "a sequence of losses"
-            if a.get("error"):
-                return False, f"on {label} it {_raised(a['error'])}"
-            out, exp = a.get("out"), e["out"]
-            if not isinstance(out, dict) or any(not isinstance(out.get(f), list) or len(out[f]) != len(exp[f]) for f in self.fields):
-                return UNREADABLE
-            if "best_params" in self.fields and a.get("mutated"):
-                return False, f"on {label}, update() modifies the parameters it is given; leave them unchanged"
-            n = len(exp[self.fields[0]])
-            for i in range(n):
-                for f in self.fields:
-                    ok, msg = self._entry(f, out[f][i], exp[f][i], i, n, label)
-                    if not ok:
-                        return False, msg
-        return True, ""
+        if "best_params" in self.fields and a.get("mutated"):
+            return f"on {label}, update() modifies the parameters it is given; leave them unchanged"
+        n = len(exp[self.fields[0]])
+        for i in range(n):
+            for f in self.fields:
+                ok, msg = self._entry(f, out[f][i], exp[f][i], i, n, label)
+                if not ok:
+                    return msg
+        return ""
 
     @staticmethod
     def _entry(field, got, want, i, n, label) -> tuple[bool, str]:

@@ -12,7 +12,7 @@ inputs of the reference run (which the student's process cannot change):
   standard error computed from ``x`` and ``p`` (``var(out_i - x_i) = x_i^2 p / (1 - p)``);
 - :class:`IndependentMasks`: on inputs with at least 50 rows and columns, the zeros do not
   form whole columns (one draw per unit) or whole rows (one draw per example);
-- :class:`Reproducible`: generators of the same seed give the same output, another seed
+- ``compare.Reproducible``: generators of the same seed give the same output, another seed
   another one;
 - :class:`BackwardMask` and :class:`BackwardDifferences`: the backward pass against the
   student's own forward output (``dx = dout * out / x`` in train mode, ``dout`` in test
@@ -21,69 +21,28 @@ inputs of the reference run (which the student's process cannot change):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..compare import purity, same_calls, values_match
+from ..compare import UNREADABLE, EachCall, Reproducible, index_tuple, purity, same_calls, values_match
 from ..mistakes import ch09 as m
+from ..stats import SIGMAS, beyond_sigmas
 from .base import Check, FunctionSpec, Mistake
 
-SIGMAS = 6.0
 
-
-def _failed(actual) -> str | None:
-    if isinstance(actual, dict) and set(actual) == {"__failed__"}:
-        return str(actual["__failed__"])
-    return None
-
-
-def _records(data):
-    calls = data.get("calls") if isinstance(data, dict) else None
-    return calls if isinstance(calls, list) and all(isinstance(c, dict) for c in calls) else None
-
-
-def _raised(error: str) -> str:
-    if error.startswith("NotImplementedError"):
-        return "is not implemented yet (it raises NotImplementedError)"
-    if error.startswith("FloatingPointError"):
-        return f"overflows or divides by zero ({error})"
-    return f"raised {error}"
-
-
-UNREADABLE = (False, "the check could not read the results of your function")
-
-
-def _index(flat: int, shape) -> tuple:
-    return tuple(int(i) for i in np.unravel_index(int(flat), shape))
-
-
-class _PerRecord:
+class _PerRecord(EachCall):
     """Pairs the student's records with the reference run's and checks each in turn."""
 
     array_field = "raw"
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if a.get("error"):
-                return False, f"on {label} it {_raised(a['error'])}"
-            got, want = a.get(self.array_field), e.get(self.array_field)
-            if not isinstance(got, np.ndarray):
-                return False, f"on {label} it should return an array but returns {type(got).__name__}"
-            if got.shape != want.shape:
-                return False, f"on {label} it returns an array of shape {got.shape}, expected {want.shape}"
-            with np.errstate(all="ignore"):
-                ok, msg = self.check(got.astype(np.float64), e, a, label)
-            if not ok:
-                return False, msg
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        got, want = a.get(self.array_field), e.get(self.array_field)
+        if not isinstance(got, np.ndarray):
+            return f"on {label} it should return an array but returns {type(got).__name__}"
+        if got.shape != want.shape:
+            return f"on {label} it returns an array of shape {got.shape}, expected {want.shape}"
+        with np.errstate(all="ignore"):
+            ok, msg = self.check(got.astype(np.float64), e, a, label)
+        return "" if ok else msg
 
     def check(self, got, exp, act, label) -> tuple[bool, str]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -93,8 +52,9 @@ class DropFraction(_PerRecord):
     def check(self, out, exp, act, label):
         p, n = float(exp["p"]), out.size
         dropped = int(np.count_nonzero(out == 0))  # x has no zeros: 0 means dropped
-        bound = SIGMAS * np.sqrt(n * p * (1 - p))
-        if abs(dropped - n * p) > bound:
+        se = np.sqrt(n * p * (1 - p))
+        bound = SIGMAS * se
+        if beyond_sigmas(dropped - n * p, se):
             return False, (f"on {label}, it dropped {100 * dropped / n:.1f}% of the entries, expected {100 * p:g}% "
                            f"(within ±{100 * bound / n:.2f}%, six standard errors)")
         return True, ""
@@ -104,7 +64,7 @@ class KeptScale(_PerRecord):
     def check(self, out, exp, act, label):
         x, p = exp["x"], float(exp["p"])
         if not np.all(np.isfinite(out)):
-            return False, f"on {label}, the output is not finite at index {_index(np.flatnonzero(~np.isfinite(out))[0], out.shape)}"
+            return False, f"on {label}, the output is not finite at index {index_tuple(np.flatnonzero(~np.isfinite(out))[0], out.shape)}"
         kept = np.flatnonzero(out != 0)
         if kept.size == 0:
             return False, f"on {label}, every entry was dropped"
@@ -114,7 +74,7 @@ class KeptScale(_PerRecord):
         worst = int(np.argmax(err))
         if err[worst] > 1e-7:
             return False, (f"on {label}, a kept entry is multiplied by {factor[worst]:.4g} (index "
-                           f"{_index(kept[worst], out.shape)}), expected 1/(1-p) = {target:.4g}")
+                           f"{index_tuple(kept[worst], out.shape)}), expected 1/(1-p) = {target:.4g}")
         return True, ""
 
 
@@ -124,7 +84,7 @@ class MeanPreserved(_PerRecord):
         n = x.size
         se = np.sqrt(np.sum(x**2) * p / (1 - p)) / n
         diff = float(np.mean(out - x))
-        if not np.isfinite(diff) or abs(diff) > SIGMAS * se:
+        if beyond_sigmas(diff, se):
             return False, (f"on {label}, the output's mean is {np.mean(out):.4f} but the input's is {np.mean(x):.4f}, "
                            f"more than six standard errors ({SIGMAS * se:.4f}) apart: E[out] should equal x")
         return True, ""
@@ -145,32 +105,15 @@ class IndependentMasks(_PerRecord):
         return True, ""
 
 
-@dataclass(frozen=True)
-class Reproducible:
-    """``out`` holds the outputs of two generators of one seed and of another seed."""
+def _shaped_like_x(out, expected, label: str) -> str:
+    """Why one of the seeded outputs cannot be compared ('' if it can)."""
+    if isinstance(out, np.ndarray) and out.shape == expected["calls"][0]["out"]["first"].shape:
+        return ""
+    return f"on {label} it should return an array shaped like x"
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = _records(actual)
-        if not acts or not isinstance(acts[0].get("out"), dict) and not acts[0].get("error"):
-            return UNREADABLE
-        a = acts[0]
-        label = expected["calls"][0]["label"]
-        if a.get("error"):
-            return False, f"on {label} it {_raised(a['error'])}"
-        outs = a["out"]
-        first, again, other = (outs.get(k) for k in ("first", "again", "other"))
-        if not all(isinstance(v, np.ndarray) and v.shape == expected["calls"][0]["out"]["first"].shape
-                   for v in (first, again, other)):
-            return False, f"on {label} it should return an array shaped like x"
-        if not np.array_equal(first, again, equal_nan=True):
-            return False, (f"on {label}, two generators with the same seed gave different outputs: draw every random "
-                           "number from the `rng` argument (no np.random.* functions)")
-        if np.array_equal(first, other, equal_nan=True):
-            return False, f"on {label}, generators with different seeds gave the same output: draw the mask from `rng`"
-        return True, ""
+
+# ``out`` holds the outputs of two generators of one seed and of another seed
+SEEDED = Reproducible("outputs", _shaped_like_x)
 
 
 class BackwardMask(_PerRecord):
@@ -183,12 +126,12 @@ class BackwardMask(_PerRecord):
             return ok, "" if ok else f"on {label}, in test mode the gradient passes through unchanged (dx = dout): {msg}"
         fwd = act.get("forward")
         if not isinstance(fwd, np.ndarray) or fwd.shape != dout.shape:
-            return UNREADABLE
+            return False, UNREADABLE
         factor = fwd.astype(np.float64) / exp["x"]
         dropped = factor == 0
         bad = dropped & (dx != 0)
         if bad.any():
-            return False, (f"on {label}, the gradient is not 0 at index {_index(np.flatnonzero(bad)[0], dx.shape)}, "
+            return False, (f"on {label}, the gradient is not 0 at index {index_tuple(np.flatnonzero(bad)[0], dx.shape)}, "
                            "where your forward pass dropped the entry")
         kept = ~dropped
         scale = float(np.median(factor[kept])) if kept.any() else 0.0
@@ -199,40 +142,30 @@ class BackwardMask(_PerRecord):
         return True, ""
 
 
-class BackwardDifferences:
+class BackwardDifferences(EachCall):
     """dx against centred differences of the forward, formed here from its raw outputs."""
 
     tol = 1e-5
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
+    def judge(self, a, e, label) -> str:
+        dx, dout, idx, h = a.get("out"), e["dout"], e["indices"], float(e["h"])
+        plus, minus = a.get("plus"), a.get("minus")
+        if not isinstance(dx, np.ndarray) or dx.shape != dout.shape:
+            return f"on {label} the gradient should be an array of shape {dout.shape}"
+        if not isinstance(plus, list) or not isinstance(minus, list) or len(plus) != len(idx) or len(minus) != len(idx):
             return UNREADABLE
-        for a, e in zip(acts, exps):
-            label = e.get("label") or "an input"
-            if a.get("error"):
-                return False, f"on {label} it {_raised(a['error'])}"
-            dx, dout, idx, h = a.get("out"), e["dout"], e["indices"], float(e["h"])
-            plus, minus = a.get("plus"), a.get("minus")
-            if not isinstance(dx, np.ndarray) or dx.shape != dout.shape:
-                return False, f"on {label} the gradient should be an array of shape {dout.shape}"
-            if not isinstance(plus, list) or not isinstance(minus, list) or len(plus) != len(idx) or len(minus) != len(idx):
+        for i, fp, fm in zip(idx, plus, minus):
+            if not (isinstance(fp, np.ndarray) and isinstance(fm, np.ndarray) and fp.shape == fm.shape == dout.shape):
                 return UNREADABLE
-            for i, fp, fm in zip(idx, plus, minus):
-                if not (isinstance(fp, np.ndarray) and isinstance(fm, np.ndarray) and fp.shape == fm.shape == dout.shape):
-                    return UNREADABLE
-                with np.errstate(all="ignore"):
-                    numeric = float(np.sum((fp.astype(np.float64) - fm.astype(np.float64)) * dout) / (2 * h))
-                    analytic = float(dx.reshape(-1)[int(i)])
-                    err = abs(analytic - numeric) / max(1e-8, abs(analytic) + abs(numeric))
-                if not np.isfinite(err) or err > self.tol:
-                    return False, (f"on {label}, the gradient disagrees with centred differences of your forward pass "
-                                   f"(re-run with a generator of the same seed): relative error {err:.1e} at index "
-                                   f"{_index(int(i), dout.shape)}")
-        return True, ""
+            with np.errstate(all="ignore"):
+                numeric = float(np.sum((fp.astype(np.float64) - fm.astype(np.float64)) * dout) / (2 * h))
+                analytic = float(dx.reshape(-1)[int(i)])
+                err = abs(analytic - numeric) / max(1e-8, abs(analytic) + abs(numeric))
+            if not np.isfinite(err) or err > self.tol:
+                return (f"on {label}, the gradient disagrees with centred differences of your forward pass "
+                        f"(re-run with a generator of the same seed): relative error {err:.1e} at index "
+                        f"{index_tuple(int(i), dout.shape)}")
+        return ""
 
 
 FUNCTIONS = {
@@ -247,7 +180,7 @@ FUNCTIONS = {
         Check("p = 0 keeps every entry unchanged", "dropout_forward.p0", same_calls(1e-12, 1e-15), 0.25),
         Check("p = 1 drops every entry, without division-by-zero warnings", "dropout_forward.p1", same_calls(), 0.5),
         Check("train mode without an rng raises ValueError", "dropout_forward.no_rng", same_calls(), 0.25),
-        Check("the same seed gives the same mask, another seed another mask", "dropout_forward.seed", Reproducible(), 0.5, False),
+        Check("the same seed gives the same mask, another seed another mask", "dropout_forward.seed", SEEDED, 0.5, False),
         Check("inputs are left unchanged and outputs are new arrays", "dropout_forward.purity", purity, 0.5, False),
     ), (
         Mistake("Kept units must be scaled by 1/(1-p) in training (inverted dropout), so that E[out] = x and test "

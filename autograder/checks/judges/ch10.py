@@ -5,7 +5,7 @@ distribution, never against the reference's random stream:
 
 - :class:`LogUniformLaw`: a Kolmogorov-Smirnov test of ``log10`` of 20 000 draws against
   ``U(log10 low, log10 high)`` on three ranges; a correct implementation fails it with
-  probability ``ALPHA`` = 1e-6 (and the scenarios' seeds are fixed). The wrong laws of the
+  probability ``stats.ALPHA`` = 1e-6 (and the scenarios' seeds are fixed). The wrong laws of the
   catalogue differ from it by a KS distance of 0.15 or more (or leave ``[low, high]``),
   against a critical distance of about 0.02 at this sample size; when a sample fails, it
   is tested against each wrong law in turn and the message names the one that fits.
@@ -28,12 +28,11 @@ from typing import Callable
 
 import numpy as np
 
-from ..compare import _describe_error, _failed, _kind, purity, same_calls, values_match
+from ..compare import (UNREADABLE, EachCall, Reproducible, dict_records, identical, is_number, kind, label_of, purity,
+                       same_calls, values_match)
 from ..mistakes import ch10 as m
+from ..stats import ALPHA, chi2_equal_pvalue, ks_uniform_pvalue
 from .base import Check, FunctionSpec, Mistake
-
-ALPHA = 1e-6
-UNREADABLE = (False, "the check could not read the results of your function")
 
 # --------------------------------------------------------------------------- messages
 
@@ -65,126 +64,41 @@ RS_CHOICE_INDEX = "For 'choice' you return the index of the chosen value; return
 # --------------------------------------------------------------------------- helpers
 
 
-def _records(data):
-    calls = data.get("calls") if isinstance(data, dict) else None
-    return calls if isinstance(calls, list) and all(isinstance(c, dict) for c in calls) else None
-
-
-def _label(record: dict) -> str:
-    return record.get("label") or "an input"
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-
-
-def _ks(x: np.ndarray, low: float, high: float) -> float:
-    """p-value of a KS test of ``x`` against ``U(low, high)`` (0 when it cannot be run)."""
-    from scipy import stats  # slow to import: only when a statistical check runs
-
-    x = np.asarray(x, dtype=np.float64).ravel()
-    if x.size == 0 or not np.all(np.isfinite(x)) or not high > low:
-        return 0.0
-    return float(stats.kstest(x, "uniform", args=(low, high - low)).pvalue)
-
-
-def _chi2(counts: np.ndarray) -> float:
-    """p-value of a chi-square test of ``counts`` against equal probabilities."""
-    from scipy import stats
-
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.size < 2:
-        return 1.0
-    if counts.sum() == 0:
-        return 0.0
-    return float(stats.chisquare(counts).pvalue)
-
-
 def _positive(x: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(x)) and np.all(x > 0))
-
-
-def _identical(a, b) -> bool:
-    """Exactly the same plain data (NaN equals NaN)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
-                and a.dtype.kind == b.dtype.kind and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f")))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_identical(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return type(a) is type(b) and a == b
-
-
-@dataclass(frozen=True)
-class Reproducible:
-    """The record's ``out`` holds the results of two generators of one seed and of another seed."""
-
-    what: str = "samples"
-
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = _records(actual)
-        if not acts:
-            return UNREADABLE
-        rec = acts[0]
-        if rec.get("error"):
-            return False, f"on {_label(rec)} it {_describe_error(rec['error'])}"
-        outs = rec.get("out")
-        if not isinstance(outs, dict) or set(outs) != {"first", "again", "other"}:
-            return UNREADABLE
-        if not _identical(outs["first"], outs["again"]):
-            return False, (f"on {_label(rec)}, two generators with the same seed gave different {self.what}: draw "
-                           "every random number from the rng argument (no np.random.* functions)")
-        if _identical(outs["first"], outs["other"]):
-            return False, (f"on {_label(rec)}, generators with different seeds gave the same {self.what}: draw "
-                           "them from the rng argument")
-        return True, ""
 
 
 # --------------------------------------------------------------------------- log_uniform
 
 
 @dataclass(frozen=True)
-class SampleShapes:
+class SampleShapes(EachCall):
     """Every call returns ``size`` floats (one float for ``size=None``) in ``[low, high]``."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps, cases = _records(actual), _records(expected), expected.get("cases")
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e, case in zip(acts, exps, cases):
-            label = _label(e)
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            out, want = a.get("out"), e.get("out")
-            if case["size"] is None:
-                if _is_number(out):
-                    out = np.asarray(float(out))
-                elif not (isinstance(out, np.ndarray) and out.shape == ()):
-                    return False, f"on {label} it should return a single float but returns {_kind(out)}"
-            elif not isinstance(out, np.ndarray):
-                return False, f"on {label} it should return an array of shape {want.shape} but returns {_kind(out)}"
-            elif out.shape != want.shape:
-                return False, f"on {label} it returns an array of shape {out.shape}, expected {want.shape}"
-            if out.dtype.kind != "f":
-                return False, f"on {label} it returns values of dtype {out.dtype}, expected floats"
-            x = out.astype(np.float64)
-            if not np.all(np.isfinite(x)):
-                return False, f"on {label} it returns nan or inf"
-            low, high = case["low"], case["high"]
-            outside = (x < low * (1 - 1e-12)) | (x > high * (1 + 1e-12))
-            if outside.any():
-                bad = float(x.ravel()[np.flatnonzero(outside.ravel())[0]])
-                return False, f"on {label}, the value {bad:.6g} lies outside [low, high] = [{low:g}, {high:g}]"
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, a, e, label, case) -> str:
+        out, want = a.get("out"), e.get("out")
+        if case["size"] is None:
+            if is_number(out):
+                out = np.asarray(float(out))
+            elif not (isinstance(out, np.ndarray) and out.shape == ()):
+                return f"on {label} it should return a single float but returns {kind(out)}"
+        elif not isinstance(out, np.ndarray):
+            return f"on {label} it should return an array of shape {want.shape} but returns {kind(out)}"
+        elif out.shape != want.shape:
+            return f"on {label} it returns an array of shape {out.shape}, expected {want.shape}"
+        if out.dtype.kind != "f":
+            return f"on {label} it returns values of dtype {out.dtype}, expected floats"
+        x = out.astype(np.float64)
+        if not np.all(np.isfinite(x)):
+            return f"on {label} it returns nan or inf"
+        low, high = case["low"], case["high"]
+        outside = (x < low * (1 - 1e-12)) | (x > high * (1 + 1e-12))
+        if outside.any():
+            bad = float(x.ravel()[np.flatnonzero(outside.ravel())[0]])
+            return f"on {label}, the value {bad:.6g} lies outside [low, high] = [{low:g}, {high:g}]"
+        return ""
 
 
 @dataclass(frozen=True)
@@ -196,62 +110,52 @@ class Law:
 
 
 def _fits_log_uniform(x, low, high) -> bool:
-    return _positive(x) and _ks(np.log10(x), math.log10(low), math.log10(high)) >= ALPHA
+    return _positive(x) and ks_uniform_pvalue(np.log10(x), math.log10(low), math.log10(high)) >= ALPHA
 
 
 WRONG_LAWS = (
-    Law(LU_LINEAR, lambda x, lo, hi: _ks(x, lo, hi) >= ALPHA),
-    Law(LU_NO_LOGS, lambda x, lo, hi: _positive(x) and _ks(np.log10(x), lo, hi) >= ALPHA),
-    Law(LU_EXP_LOG10, lambda x, lo, hi: _positive(x) and _ks(np.log(x), math.log10(lo), math.log10(hi)) >= ALPHA),
-    Law(LU_EXPONENT, lambda x, lo, hi: _ks(x, math.log10(lo), math.log10(hi)) >= ALPHA),
+    Law(LU_LINEAR, lambda x, lo, hi: ks_uniform_pvalue(x, lo, hi) >= ALPHA),
+    Law(LU_NO_LOGS, lambda x, lo, hi: _positive(x) and ks_uniform_pvalue(np.log10(x), lo, hi) >= ALPHA),
+    Law(LU_EXP_LOG10, lambda x, lo, hi: _positive(x)
+        and ks_uniform_pvalue(np.log(x), math.log10(lo), math.log10(hi)) >= ALPHA),
+    Law(LU_EXPONENT, lambda x, lo, hi: ks_uniform_pvalue(x, math.log10(lo), math.log10(hi)) >= ALPHA),
 )
 
 
 @dataclass(frozen=True)
-class LogUniformLaw:
+class LogUniformLaw(EachCall):
     """log10 of every large sample is uniform on ``[log10 low, log10 high]`` (KS test)."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps, cases = _records(actual), _records(expected), expected.get("cases")
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e, case in zip(acts, exps, cases):
-            label = _label(e)
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            out = a.get("out")
-            if not isinstance(out, np.ndarray) or out.size != e["out"].size or out.dtype.kind not in "fiu":
-                return False, f"on {label} it should return {e['out'].size} numbers but returns {_kind(out)}"
-            x = out.astype(np.float64).ravel()
-            low, high = case["low"], case["high"]
-            if _fits_log_uniform(x, low, high):
-                continue
-            for law in WRONG_LAWS:
-                if law.fits(x, low, high):
-                    return False, law.message
-            if not _positive(x):
-                return False, f"on {label} some samples are not positive finite numbers"
-            p = _ks(np.log10(x), math.log10(low), math.log10(high))
-            return False, (f"on {label}, log10 of the samples is not uniform on [log10 low, log10 high] = "
-                           f"[{math.log10(low):.3g}, {math.log10(high):.3g}] (Kolmogorov-Smirnov p = {p:.1e})")
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, a, e, label, case) -> str:
+        out = a.get("out")
+        if not isinstance(out, np.ndarray) or out.size != e["out"].size or out.dtype.kind not in "fiu":
+            return f"on {label} it should return {e['out'].size} numbers but returns {kind(out)}"
+        x = out.astype(np.float64).ravel()
+        low, high = case["low"], case["high"]
+        if _fits_log_uniform(x, low, high):
+            return ""
+        for law in WRONG_LAWS:
+            if law.fits(x, low, high):
+                return law.message
+        if not _positive(x):
+            return f"on {label} some samples are not positive finite numbers"
+        p = ks_uniform_pvalue(np.log10(x), math.log10(low), math.log10(high))
+        return (f"on {label}, log10 of the samples is not uniform on [log10 low, log10 high] = "
+                f"[{math.log10(low):.3g}, {math.log10(high):.3g}] (Kolmogorov-Smirnov p = {p:.1e})")
 
 
 # --------------------------------------------------------------------------- searches: common
 
 
 def _search_out(rec: dict) -> tuple[dict | None, str]:
-    """The scenario's record of one search, or why it cannot be judged."""
-    if rec.get("error"):
-        return None, f"on {_label(rec)} it {_describe_error(rec['error'])}"
+    """The scenario's record of one search that did not raise, or why it cannot be judged."""
     out = rec.get("out")
     if not isinstance(out, dict) or not isinstance(out.get("log"), list):
-        return None, UNREADABLE[1]
+        return None, UNREADABLE
     if not out.get("pair"):
-        return None, f"on {_label(rec)} it should return a pair (best_params, results)"
+        return None, f"on {label_of(rec)} it should return a pair (best_params, results)"
     return out, ""
 
 
@@ -270,86 +174,60 @@ def _show(params) -> str:
 
 
 @dataclass(frozen=True)
-class GridCalls:
+class GridCalls(EachCall):
     """evaluate was called once per combination, in the reference's order."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
+    def judge(self, a, e, label) -> str:
+        out = a.get("out")
+        if not isinstance(out, dict) or not isinstance(out.get("log"), list):
             return UNREADABLE
-        for a, e in zip(acts, exps):
-            label = _label(e)
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            out = a.get("out")
-            if not isinstance(out, dict) or not isinstance(out.get("log"), list):
-                return UNREADABLE
-            got, want = out["log"], e["out"]["log"]
-            for i, (g, w) in enumerate(zip(got, want)):
-                g = g.get("params") if isinstance(g, dict) else g
-                ok, _ = values_match(g, w["params"])
-                if not ok:
-                    return False, (f"on {label}, the {_ordinal(i)} call to evaluate got params {_show(g)}, "
-                                   f"expected {_show(w['params'])} (itertools.product order: the last key varies fastest)")
-            if len(got) != len(want):
-                return False, (f"on {label}, evaluate was called {len(got)} times, expected {len(want)} "
-                               "(once per combination)")
-        return True, ""
+        got, want = out["log"], e["out"]["log"]
+        for i, (g, w) in enumerate(zip(got, want)):
+            g = g.get("params") if isinstance(g, dict) else g
+            ok, _ = values_match(g, w["params"])
+            if not ok:
+                return (f"on {label}, the {_ordinal(i)} call to evaluate got params {_show(g)}, "
+                        f"expected {_show(w['params'])} (itertools.product order: the last key varies fastest)")
+        if len(got) != len(want):
+            return f"on {label}, evaluate was called {len(got)} times, expected {len(want)} (once per combination)"
+        return ""
 
 
 @dataclass(frozen=True)
-class GridResults:
+class GridResults(EachCall):
     """results: (params, dev_error) for every combination, in the reference's order."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e in zip(acts, exps):
-            out, why = _search_out(a)
-            if out is None:
-                return False, why
-            got, want, label = out.get("results"), e["out"]["results"], _label(e)
-            if not isinstance(got, list):
-                return False, f"on {label}, results should be a list of (params, dev_error) pairs but is {_kind(got)}"
-            if len(got) != len(want):
-                return False, f"on {label}, results holds {len(got)} entries, expected {len(want)} (one per combination)"
-            for i, (g, w) in enumerate(zip(got, want)):
-                if not isinstance(g, (tuple, list)) or len(g) != 2:
-                    return False, f"on {label}, results[{i}] is {_kind(g)}, expected a pair (params, dev_error)"
-                ok, msg = values_match(g, w, 1e-12, 0.0, f"results[{i}]")
-                if not ok:
-                    return False, f"on {label}, {msg}"
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        out, why = _search_out(a)
+        if out is None:
+            return why
+        got, want = out.get("results"), e["out"]["results"]
+        if not isinstance(got, list):
+            return f"on {label}, results should be a list of (params, dev_error) pairs but is {kind(got)}"
+        if len(got) != len(want):
+            return f"on {label}, results holds {len(got)} entries, expected {len(want)} (one per combination)"
+        for i, (g, w) in enumerate(zip(got, want)):
+            if not isinstance(g, (tuple, list)) or len(g) != 2:
+                return f"on {label}, results[{i}] is {kind(g)}, expected a pair (params, dev_error)"
+            ok, msg = values_match(g, w, 1e-12, 0.0, f"results[{i}]")
+            if not ok:
+                return f"on {label}, {msg}"
+        return ""
 
 
 @dataclass(frozen=True)
-class GridBest:
+class GridBest(EachCall):
     """best_params is the reference's (the lowest dev error, the first on ties; NaN never wins)."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps = _records(actual), _records(expected)
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e in zip(acts, exps):
-            out, why = _search_out(a)
-            if out is None:
-                return False, why
-            got, want = out.get("best"), e["out"]["best"]
-            ok, _ = values_match(got, want)
-            if not ok:
-                return False, (f"on {_label(e)}, best_params is {_show(got)}, expected {_show(want)} "
-                               "(the lowest dev error, the first one on ties; a NaN error never wins)")
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        out, why = _search_out(a)
+        if out is None:
+            return why
+        got, want = out.get("best"), e["out"]["best"]
+        if values_match(got, want)[0]:
+            return ""
+        return (f"on {label}, best_params is {_show(got)}, expected {_show(want)} "
+                "(the lowest dev error, the first one on ties; a NaN error never wins)")
 
 
 @dataclass(frozen=True)
@@ -360,9 +238,9 @@ class SearchPurity:
         ok, msg = purity(actual, expected)
         if not ok:
             return ok, msg
-        for a in _records(actual) or []:
+        for a in dict_records(actual) or []:
             if isinstance(a.get("out"), dict) and a["out"].get("best_shared"):
-                return False, (f"on {_label(a)}, best_params is the same dict object as one of the results: "
+                return False, (f"on {label_of(a)}, best_params is the same dict object as one of the results: "
                                "return a copy (dict(params)), or a caller who changes it changes results too")
         return True, ""
 
@@ -378,38 +256,33 @@ def _logged(out: dict) -> tuple[list, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class TrialsRecorded:
+class TrialsRecorded(EachCall):
     """n_trials calls of evaluate; results[i] = (params, dev_error) of the i-th call."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, cases = _records(actual), expected.get("cases")
-        if acts is None or len(acts) != len(cases):
-            return UNREADABLE
-        for a, case in zip(acts, cases):
-            out, why = _search_out(a)
-            if out is None:
-                return False, why
-            label, n = _label(a), case["n_trials"]
-            params, errors = _logged(out)
-            if len(params) != n:
-                return False, f"on {label}, evaluate was called {len(params)} times, expected n_trials = {n}"
-            results = out.get("results")
-            if not isinstance(results, list) or len(results) != n:
-                return False, f"on {label}, results should be a list of n_trials = {n} pairs but is {_kind(results)}"
-            for i, (r, p, err) in enumerate(zip(results, params, errors)):
-                if not isinstance(r, (tuple, list)) or len(r) != 2:
-                    return False, f"on {label}, results[{i}] is {_kind(r)}, expected a pair (params, dev_error)"
-                ok, _ = values_match(r[0], p)
-                if not ok:
-                    return False, (f"on {label}, results[{i}] holds params {_show(r[0])}, but the {_ordinal(i)} trial "
-                                   f"evaluated {_show(p)}: keep the results in trial order")
-                if not _is_number(r[1]) or not (r[1] == err or (math.isnan(err) and math.isnan(r[1]))):
-                    return False, (f"on {label}, results[{i}] has dev error {r[1]!r}, but evaluate returned {err!r} "
-                                   "for that trial")
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, a, e, label, case) -> str:
+        out, why = _search_out(a)
+        if out is None:
+            return why
+        n = case["n_trials"]
+        params, errors = _logged(out)
+        if len(params) != n:
+            return f"on {label}, evaluate was called {len(params)} times, expected n_trials = {n}"
+        results = out.get("results")
+        if not isinstance(results, list) or len(results) != n:
+            return f"on {label}, results should be a list of n_trials = {n} pairs but is {kind(results)}"
+        for i, (r, p, err) in enumerate(zip(results, params, errors)):
+            if not isinstance(r, (tuple, list)) or len(r) != 2:
+                return f"on {label}, results[{i}] is {kind(r)}, expected a pair (params, dev_error)"
+            ok, _ = values_match(r[0], p)
+            if not ok:
+                return (f"on {label}, results[{i}] holds params {_show(r[0])}, but the {_ordinal(i)} trial "
+                        f"evaluated {_show(p)}: keep the results in trial order")
+            if not is_number(r[1]) or not (r[1] == err or (math.isnan(err) and math.isnan(r[1]))):
+                return (f"on {label}, results[{i}] has dev error {r[1]!r}, but evaluate returned {err!r} "
+                        "for that trial")
+        return ""
 
 
 def _first_lowest(errors: np.ndarray) -> int:
@@ -421,32 +294,24 @@ def _first_highest(errors: np.ndarray) -> int:
 
 
 @dataclass(frozen=True)
-class BestOfTrials:
+class BestOfTrials(EachCall):
     """best_params are the params of the trial with the lowest logged error (first on ties)."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = _records(actual)
-        if acts is None:
-            return UNREADABLE
-        for a in acts:
-            out, why = _search_out(a)
-            if out is None:
-                return False, why
-            params, errors = _logged(out)
-            if not params:
-                return False, f"on {_label(a)}, evaluate was never called"
-            best = out.get("best")
-            want = params[_first_lowest(errors)]
-            if values_match(best, want)[0]:
-                continue
-            if errors.size > 1 and values_match(best, params[_first_highest(errors)])[0]:
-                return False, RS_MAX
-            return False, (f"on {_label(a)}, best_params is {_show(best)}, but the trial with the lowest dev error "
-                           f"(the first one on ties; a NaN error never wins) evaluated {_show(want)}")
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        out, why = _search_out(a)
+        if out is None:
+            return why
+        params, errors = _logged(out)
+        if not params:
+            return f"on {label}, evaluate was never called"
+        best = out.get("best")
+        want = params[_first_lowest(errors)]
+        if values_match(best, want)[0]:
+            return ""
+        if errors.size > 1 and values_match(best, params[_first_highest(errors)])[0]:
+            return RS_MAX
+        return (f"on {label}, best_params is {_show(best)}, but the trial with the lowest dev error "
+                f"(the first one on ties; a NaN error never wins) evaluated {_show(want)}")
 
 
 def _value_problem(name: str, spec, values: list) -> str:
@@ -455,7 +320,7 @@ def _value_problem(name: str, spec, values: list) -> str:
     if kind in ("log", "uniform"):
         low, high = spec[1], spec[2]
         for v in values:
-            if not _is_number(v) or not math.isfinite(v):
+            if not is_number(v) or not math.isfinite(v):
                 return f"{name!r} is {v!r}, expected a float in [{low:g}, {high:g}]"
             if not low - 1e-12 * abs(low) <= v <= high + 1e-12 * abs(high):
                 return f"{name!r} is {v:.6g}, outside [low, high] = [{low:g}, {high:g}]"
@@ -471,7 +336,7 @@ def _value_problem(name: str, spec, values: list) -> str:
     choices = list(spec[1])
 
     def member(v):
-        return any(type(v) is type(c) and v == c or _is_number(v) and _is_number(c) and v == c for c in choices)
+        return any(type(v) is type(c) and v == c or is_number(v) and is_number(c) and v == c for c in choices)
 
     if all(member(v) for v in values):
         return ""
@@ -483,114 +348,102 @@ def _value_problem(name: str, spec, values: list) -> str:
 
 
 @dataclass(frozen=True)
-class ValuesInSpace:
+class ValuesInSpace(EachCall):
     """Every trial has exactly the space's names, each value of its kind and in its bounds."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, cases = _records(actual), expected.get("cases")
-        if acts is None or len(acts) != len(cases):
-            return UNREADABLE
-        for a, case in zip(acts, cases):
-            out, why = _search_out(a)
-            if out is None:
-                return False, why
-            space, label = case["space"], _label(a)
-            params, _ = _logged(out)
-            if not params:
-                return False, f"on {label}, evaluate was never called, so no values were drawn"
-            for i, p in enumerate(params):
-                if not isinstance(p, dict) or set(p) != set(space):
-                    return False, (f"on {label}, the {_ordinal(i)} trial evaluated params with keys "
-                                   f"{sorted(p) if isinstance(p, dict) else p!r}, expected {sorted(space)}")
-            for name, spec in space.items():
-                problem = _value_problem(name, spec, [p[name] for p in params])
-                if problem == RS_CHOICE_INDEX:
-                    return False, problem
-                if problem:
-                    return False, f"on {label}, {problem}"
-        return True, ""
+    columns = ("cases",)
+
+    def judge(self, a, e, label, case) -> str:
+        out, why = _search_out(a)
+        if out is None:
+            return why
+        space = case["space"]
+        params, _ = _logged(out)
+        if not params:
+            return f"on {label}, evaluate was never called, so no values were drawn"
+        for i, p in enumerate(params):
+            if not isinstance(p, dict) or set(p) != set(space):
+                return (f"on {label}, the {_ordinal(i)} trial evaluated params with keys "
+                        f"{sorted(p) if isinstance(p, dict) else p!r}, expected {sorted(space)}")
+        for name, spec in space.items():
+            problem = _value_problem(name, spec, [p[name] for p in params])
+            if problem == RS_CHOICE_INDEX:
+                return problem
+            if problem:
+                return f"on {label}, {problem}"
+        return ""
 
 
 def _entry_distribution(name: str, spec, values: list) -> str:
     """Why ``values`` are not a plausible sample of the entry's law ('' if they are)."""
     kind = spec[0]
     if kind in ("log", "uniform"):
-        x = np.array([float(v) if _is_number(v) else np.nan for v in values])
+        x = np.array([float(v) if is_number(v) else np.nan for v in values])
         low, high = float(spec[1]), float(spec[2])
         if kind == "log":
-            if _positive(x) and _ks(np.log10(x), math.log10(low), math.log10(high)) >= ALPHA:
+            if _positive(x) and ks_uniform_pvalue(np.log10(x), math.log10(low), math.log10(high)) >= ALPHA:
                 return ""
-            if _ks(x, low, high) >= ALPHA:
+            if ks_uniform_pvalue(x, low, high) >= ALPHA:
                 return RS_LOG_LINEAR
-            p = _ks(np.log10(x), math.log10(low), math.log10(high)) if _positive(x) else 0.0
+            p = ks_uniform_pvalue(np.log10(x), math.log10(low), math.log10(high)) if _positive(x) else 0.0
             return (f"the {name!r} values ('log', {low:g}, {high:g}) are not uniform in log10 space "
                     f"(Kolmogorov-Smirnov p = {p:.1e})")
-        p = _ks(x, low, high)
+        p = ks_uniform_pvalue(x, low, high)
         return "" if p >= ALPHA else (f"the {name!r} values ('uniform', {low:g}, {high:g}) are not uniform on "
                                       f"[{low:g}, {high:g}] (Kolmogorov-Smirnov p = {p:.1e})")
     if kind == "int":
         low, high = int(spec[1]), int(spec[2])
         support = list(range(low, high + 1))
-        counts = np.array([sum(1 for v in values if _is_number(v) and v == k) for k in support])
-        if counts[-1] == 0 and counts[0] > 0 and len(support) > 1 and _chi2(counts[:-1]) >= ALPHA:
+        counts = np.array([sum(1 for v in values if is_number(v) and v == k) for k in support])
+        if counts[-1] == 0 and counts[0] > 0 and len(support) > 1 and chi2_equal_pvalue(counts[:-1]) >= ALPHA:
             return RS_INT_EXCLUSIVE
         for end in (low, high):
             if counts[support.index(end)] == 0:
                 return f"in {len(values)} trials the {name!r} values ('int', {low}, {high}) never took the value {end}"
-        p = _chi2(counts)
+        p = chi2_equal_pvalue(counts)
         return "" if p >= ALPHA else (f"the {name!r} values ('int', {low}, {high}) are not equally likely "
                                       f"(chi-square p = {p:.1e})")
     choices = list(spec[1])
     counts = np.array([sum(1 for v in values if type(v) is type(c) and v == c) for c in choices])
     if counts.sum() != len(values):
         return f"some {name!r} values are not among the choices {choices!r}"
-    p = _chi2(counts)
+    p = chi2_equal_pvalue(counts)
     return "" if p >= ALPHA else f"the {name!r} choices are not equally likely (chi-square p = {p:.1e})"
 
 
 @dataclass(frozen=True)
-class SpaceDistributions:
+class SpaceDistributions(EachCall):
     """On many trials, each entry follows its law; the trials are not all the same combination.
 
     Reads the compact record of ``random_search.distribution``: the values evaluated for
     each name (``columns``, arrays for numeric entries).
     """
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, cases = _records(actual), expected.get("cases")
-        if acts is None or len(acts) != len(cases):
+    columns = ("cases",)
+
+    def judge(self, a, e, label, case) -> str:
+        out = a.get("out")
+        if not isinstance(out, dict) or not isinstance(out.get("columns"), dict):
             return UNREADABLE
-        for a, case in zip(acts, cases):
-            if a.get("error"):
-                return False, f"on {_label(a)} it {_describe_error(a['error'])}"
-            out = a.get("out")
-            if not isinstance(out, dict) or not isinstance(out.get("columns"), dict):
-                return UNREADABLE
-            space, label, n = case["space"], _label(a), case["n_trials"]
-            columns = out["columns"]
-            if out.get("n_calls") != n or not out.get("keys_ok") or set(columns) != set(space):
-                return False, (f"on {label}, evaluate should be called n_trials = {n} times with every name of the "
-                               "space (see the other checks)")
-            values = {name: list(col) if isinstance(col, (list, np.ndarray)) else [] for name, col in columns.items()}
-            if any(len(v) != n for v in values.values()):
-                return UNREADABLE
-            if n > 1 and all(all(_identical(v, col[0]) for v in col[1:]) for col in values.values()):
-                return False, RS_REUSE
-            for name, spec in space.items():
-                col = columns[name]
-                vals = [float(v) for v in col] if isinstance(col, np.ndarray) else col
-                problem = _entry_distribution(name, spec, vals)
-                if problem in (RS_LOG_LINEAR, RS_INT_EXCLUSIVE):
-                    return False, problem
-                if problem:
-                    return False, f"on {label}, {problem}"
-        return True, ""
+        space, n = case["space"], case["n_trials"]
+        columns = out["columns"]
+        if out.get("n_calls") != n or not out.get("keys_ok") or set(columns) != set(space):
+            return (f"on {label}, evaluate should be called n_trials = {n} times with every name of the "
+                    "space (see the other checks)")
+        values = {name: list(col) if isinstance(col, (list, np.ndarray)) else [] for name, col in columns.items()}
+        if any(len(v) != n for v in values.values()):
+            return UNREADABLE
+        if n > 1 and all(all(identical(v, col[0]) for v in col[1:]) for col in values.values()):
+            return RS_REUSE
+        for name, spec in space.items():
+            col = columns[name]
+            vals = [float(v) for v in col] if isinstance(col, np.ndarray) else col
+            problem = _entry_distribution(name, spec, vals)
+            if problem in (RS_LOG_LINEAR, RS_INT_EXCLUSIVE):
+                return problem
+            if problem:
+                return f"on {label}, {problem}"
+        return ""
 
 
 # --------------------------------------------------------------------------- the specs

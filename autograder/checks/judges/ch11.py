@@ -23,13 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compare import _describe_error, _failed, _kind, purity, same_calls
+from ..compare import (UNREADABLE, EachCall, Reproducible, call_error, dict_records, failure, kind, label_of, purity,
+                       same_calls)
 from ..mistakes import ch11 as m
+from ..stats import SIGMAS, beyond_sigmas
 from .base import Check, FunctionSpec, Mistake
-from .ch10 import Reproducible
-
-UNREADABLE = (False, "the check could not read the results of your function")
-SIGMAS = 6.0
 
 SPLIT_ROUND = ("The train and dev sizes are floor(f * N), rounded down (int(f * N) or np.floor); you round to "
                "the nearest integer.")
@@ -62,15 +60,6 @@ PRF_F1_NAN = ("F1 is 0, not NaN, when precision and recall are both 0: compute i
               "the division.")
 
 
-def _records(data):
-    calls = data.get("calls") if isinstance(data, dict) else None
-    return calls if isinstance(calls, list) and all(isinstance(c, dict) for c in calls) else None
-
-
-def _label(record: dict) -> str:
-    return record.get("label") or "an input"
-
-
 # --------------------------------------------------------------------------- train_dev_test_split
 
 SET_NAMES = ("train", "dev", "test")
@@ -98,64 +87,56 @@ def _flat(X: np.ndarray) -> np.ndarray:
 def _sets(out, n: int, label: str) -> tuple[list | None, str]:
     """The three (ids, X rows ok, y paired) of a split's output, or why it cannot be read."""
     if not isinstance(out, (tuple, list)) or len(out) != 6:
-        return None, f"on {label} it should return six arrays (X_train, y_train, X_dev, y_dev, X_test, y_test) but returns {_kind(out)}"
+        return None, f"on {label} it should return six arrays (X_train, y_train, X_dev, y_dev, X_test, y_test) but returns {kind(out)}"
     if not all(isinstance(a, np.ndarray) for a in out):
         return None, f"on {label} it should return six arrays"
     return [(out[2 * k], out[2 * k + 1]) for k in range(3)], ""
 
 
 @dataclass(frozen=True)
-class SplitPartition:
+class SplitPartition(EachCall):
     """With an rng: sizes floor/floor/rest, each example once, rows intact, X and y paired."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps, meta = _records(actual), _records(expected), expected.get("meta")
-        if acts is None or exps is None or len(acts) != len(exps):
-            return UNREADABLE
-        for a, e, info in zip(acts, exps, meta):
-            label = _label(e)
-            if a.get("error"):
-                return False, f"on {label} it {_describe_error(a['error'])}"
-            n, fractions = info["n"], info["fractions"]
-            sets, why = _sets(a.get("out"), n, label)
-            if sets is None:
-                return False, why
-            want_sizes = _sizes(n, fractions)
-            got_sizes = tuple(len(X) if X.ndim else -1 for X, _ in sets)
-            if got_sizes != want_sizes:
-                known = _known_sizes(n, fractions).get(got_sizes)
-                if known:
-                    return False, known
-                return False, (f"on {label}, the sets have {got_sizes} examples, expected {want_sizes} "
-                               "(floor(f * N) for train and dev, the rest for test)")
-            template = e["out"][0]  # the shape of the reference's X_train: (n_train, *features)
-            ids_all, unpaired = [], False
-            for (X, y), name, (X_ref, y_ref) in zip(sets, SET_NAMES, [(e["out"][2 * k], e["out"][2 * k + 1]) for k in range(3)]):
-                if X.shape[1:] != template.shape[1:] or len(y) != len(X) or y.shape[1:] != y_ref.shape[1:]:
-                    return False, (f"on {label}, the {name} set has X of shape {X.shape} and y of shape {y.shape}, "
-                                   f"expected ({len(X_ref)}, ...) with the shapes of the rows of X and y kept")
-                if y.dtype.kind not in "iu":
-                    return False, f"on {label}, y_{name} has dtype {y.dtype}: keep the dtype of y (integer labels stay integers)"
-                rows = _flat(X).astype(np.float64)
-                ids = rows[:, 0] if rows.shape[1] else np.zeros(0)
-                whole = (ids >= 0) & (ids < n) & (ids == np.round(ids))
-                expected_rows = 1000.0 * ids[:, None] + np.arange(rows.shape[1])
-                expected_rows[:, 0] = ids
-                if not np.all(whole) or not np.array_equal(rows, expected_rows):
-                    return False, f"on {label}, the {name} set holds rows that are not rows of X"
-                if not np.array_equal(y.astype(np.int64), 3 * ids.astype(np.int64) + 1):
-                    unpaired = True
-                ids_all.append(ids.astype(np.int64))
-            order = np.concatenate(ids_all)
-            if not np.array_equal(np.sort(order), np.arange(n)):
-                return False, (f"on {label}, some examples appear twice and others not at all: split a permutation "
-                               "of the examples, so that each lands in exactly one set")
-            if unpaired:
-                return False, SPLIT_UNPAIRED
-        return True, ""
+    columns = ("meta",)
+
+    def judge(self, a, e, label, info) -> str:
+        n, fractions = info["n"], info["fractions"]
+        sets, why = _sets(a.get("out"), n, label)
+        if sets is None:
+            return why
+        want_sizes = _sizes(n, fractions)
+        got_sizes = tuple(len(X) if X.ndim else -1 for X, _ in sets)
+        if got_sizes != want_sizes:
+            known = _known_sizes(n, fractions).get(got_sizes)
+            if known:
+                return known
+            return (f"on {label}, the sets have {got_sizes} examples, expected {want_sizes} "
+                    "(floor(f * N) for train and dev, the rest for test)")
+        template = e["out"][0]  # the shape of the reference's X_train: (n_train, *features)
+        ids_all, unpaired = [], False
+        for (X, y), name, (X_ref, y_ref) in zip(sets, SET_NAMES, [(e["out"][2 * k], e["out"][2 * k + 1]) for k in range(3)]):
+            if X.shape[1:] != template.shape[1:] or len(y) != len(X) or y.shape[1:] != y_ref.shape[1:]:
+                return (f"on {label}, the {name} set has X of shape {X.shape} and y of shape {y.shape}, "
+                        f"expected ({len(X_ref)}, ...) with the shapes of the rows of X and y kept")
+            if y.dtype.kind not in "iu":
+                return f"on {label}, y_{name} has dtype {y.dtype}: keep the dtype of y (integer labels stay integers)"
+            rows = _flat(X).astype(np.float64)
+            ids = rows[:, 0] if rows.shape[1] else np.zeros(0)
+            whole = (ids >= 0) & (ids < n) & (ids == np.round(ids))
+            expected_rows = 1000.0 * ids[:, None] + np.arange(rows.shape[1])
+            expected_rows[:, 0] = ids
+            if not np.all(whole) or not np.array_equal(rows, expected_rows):
+                return f"on {label}, the {name} set holds rows that are not rows of X"
+            if not np.array_equal(y.astype(np.int64), 3 * ids.astype(np.int64) + 1):
+                unpaired = True
+            ids_all.append(ids.astype(np.int64))
+        order = np.concatenate(ids_all)
+        if not np.array_equal(np.sort(order), np.arange(n)):
+            return (f"on {label}, some examples appear twice and others not at all: split a permutation "
+                    "of the examples, so that each lands in exactly one set")
+        if unpaired:
+            return SPLIT_UNPAIRED
+        return ""
 
 
 @dataclass(frozen=True)
@@ -163,16 +144,16 @@ class SplitShuffled:
     """With an rng, on the first (large) case: the examples are shuffled across the sets."""
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts, exps, meta = _records(actual), _records(expected), expected.get("meta")
+        problem = failure(actual)
+        if problem:
+            return False, problem
+        acts, exps, meta = dict_records(actual), dict_records(expected), expected.get("meta")
         if not acts or not exps:
-            return UNREADABLE
+            return False, UNREADABLE
         a, e, info = acts[0], exps[0], meta[0]
-        label = _label(e)
+        label = label_of(e)
         if a.get("error"):
-            return False, f"on {label} it {_describe_error(a['error'])}"
+            return False, call_error(label, a["error"])
         n = info["n"]
         sets, why = _sets(a.get("out"), n, label)
         if sets is None:
@@ -180,7 +161,7 @@ class SplitShuffled:
         try:
             ids = [_flat(X)[:, 0].astype(np.int64) for X, _ in sets]
         except (ValueError, IndexError):
-            return UNREADABLE
+            return False, UNREADABLE
         order = np.concatenate(ids)
         if order.shape == (n,) and np.array_equal(order, np.arange(n)):
             return False, f"on {label}, the examples keep their order: with an rng, shuffle them (rng.permutation(N))"
@@ -192,7 +173,7 @@ class SplitShuffled:
         k = train.size
         if 1 < k < n:
             se = math.sqrt((n * n - 1) / 12.0 / k * (n - k) / (n - 1))
-            if abs(train.mean() - (n - 1) / 2) > SIGMAS * se:
+            if beyond_sigmas(train.mean() - (n - 1) / 2, se):
                 return False, (f"on {label}, the training set's mean example index is {train.mean():.1f}, more than six "
                                f"standard errors ({SIGMAS * se:.1f}) from {(n - 1) / 2}: shuffle all the examples uniformly")
         return True, ""
@@ -202,25 +183,14 @@ class SplitShuffled:
 
 
 @dataclass(frozen=True)
-class IntegerCounts:
+class IntegerCounts(EachCall):
     """Every call returns an integer array."""
 
-    def __call__(self, actual, expected) -> tuple[bool, str]:
-        failed = _failed(actual)
-        if failed:
-            return False, failed
-        acts = _records(actual)
-        if acts is None:
-            return UNREADABLE
-        for a in acts:
-            if a.get("error"):
-                return False, f"on {_label(a)} it {_describe_error(a['error'])}"
-            out = a.get("out")
-            if not isinstance(out, np.ndarray):
-                return False, f"on {_label(a)} it should return an array but returns {_kind(out)}"
-            if out.dtype.kind not in "iu":
-                return False, CM_FLOAT
-        return True, ""
+    def judge(self, a, e, label) -> str:
+        out = a.get("out")
+        if not isinstance(out, np.ndarray):
+            return f"on {label} it should return an array but returns {kind(out)}"
+        return "" if out.dtype.kind in "iu" else CM_FLOAT
 
 
 # --------------------------------------------------------------------------- the specs

@@ -22,7 +22,8 @@ import numpy as np
 
 from mlpkit.gradcheck import numeric_grad, sample_indices
 
-from .common import Case, ScenarioError, call, draw_shapes, layer_gradient_scenario, lookup
+from .common import (Case, ScenarioError, away_from_kink, call, draw_shapes, first_output, forward_scenario,
+                     layer_gradient_scenario, lookup, with_zeros)
 
 __all__ = ["SCENARIOS", "ACTIVATIONS", "mlp_params"]
 
@@ -30,18 +31,6 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _first(fn, name: str):
-    """``fn`` returning only ``out`` of its ``(out, cache)``; a clear error otherwise."""
-
-    def forward_out(*args, **kwargs):
-        res = fn(*args, **kwargs)
-        if not isinstance(res, tuple) or len(res) != 2:
-            raise TypeError(f"{name} should return a tuple (out, cache), got {type(res).__name__}")
-        return res[0]
-
-    return forward_out
 
 
 def _traced(fn, name: str):
@@ -87,20 +76,6 @@ def _forward_cache(ns, forward: str, backward: str, args):
     return res
 
 
-def _with_zeros(rng, shape, scale: float = 2.0) -> np.ndarray:
-    """Normal entries with about one in five exactly 0 (at least one)."""
-    x = rng.normal(scale=scale, size=shape)
-    zero = rng.random(size=shape) < 0.2
-    zero.flat[int(rng.integers(x.size))] = True
-    x[zero] = 0.0
-    return x
-
-
-def _away_from_kink(rng, shape) -> np.ndarray:
-    """|x| in [0.05, 3] with random signs: no finite difference crosses 0."""
-    return rng.uniform(0.05, 3.0, size=shape) * rng.choice([-1.0, 1.0], size=shape)
-
-
 # --------------------------------------------------------------------------- layers
 
 
@@ -120,9 +95,9 @@ def _activation_cases(seed: int, zeros: bool = False, kink_free: bool = False) -
     cases = []
     for n, d in draw_shapes(rng, 5):
         if kink_free:
-            x = _away_from_kink(rng, (n, d))
+            x = away_from_kink(rng, (n, d))
         elif zeros:
-            x = _with_zeros(rng, (n, d))
+            x = with_zeros(rng, (n, d))
         else:
             x = rng.normal(scale=3.0, size=(n, d))
         cases.append(Case(f"x of shape {(n, d)}" + (" with exact zeros" if zeros else ""), (x,)))
@@ -147,17 +122,6 @@ def _zero_cases(seed: int) -> list[Case]:
     return [Case("x of shape (4, 6) with many exact zeros", (x,))]
 
 
-def forward_scenario(name: str, cases, strict: bool = False):
-    """Scenario: the outputs (not the caches) of forward ``name`` on every case."""
-
-    def scenario(ns, seed):
-        fn = _first(lookup(ns, name), name)
-        return {"calls": [call(fn, *c.args, label=c.label, strict=strict) for c in cases(seed)]}
-
-    scenario.__name__ = f"{name}_outputs"
-    return scenario
-
-
 def backward_scenario(forward: str, backward: str, cases):
     """Scenario: the backward on the cache of the student's own forward, same inputs as the reference's.
 
@@ -167,7 +131,7 @@ def backward_scenario(forward: str, backward: str, cases):
 
     def scenario(ns, seed):
         bwd = lookup(ns, backward)
-        fwd = _first(lookup(ns, forward), forward)
+        fwd = first_output(lookup(ns, forward), forward)
         rng = np.random.default_rng(seed + 1)
         calls, outs = [], []
         for c in cases(seed):
@@ -187,7 +151,7 @@ def gradient_scenario(forward: str, backward: str, cases, wrt=(0,)):
 
     def scenario(ns, seed):
         lookup(ns, backward)
-        fwd = _first(lookup(ns, forward), forward)
+        fwd = first_output(lookup(ns, forward), forward)
         all_cases = cases(seed)
         _forward_cache(ns, forward, backward, all_cases[0].args)
         try:
@@ -402,7 +366,7 @@ def probe_parts(ns, names, seed: int) -> dict:
             parts[name] = [call(fn, z, y, label=name)]
         elif name.endswith("_forward"):
             args = (x, W, b) if name == "affine_forward" else (z,)
-            parts[name] = [call(_first(fn, name), *args, label=name)]
+            parts[name] = [call(first_output(fn, name), *args, label=name)]
         else:
             forward = name.replace("_backward", "_forward")
             args = (x, W, b) if name == "affine_backward" else (z,)

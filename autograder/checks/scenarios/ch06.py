@@ -13,30 +13,16 @@ from __future__ import annotations
 
 import copy
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
-from .common import Case, ScenarioError, call, draw_shapes, layer_gradient_scenario, lookup
+from .common import (Case, ScenarioError, Seed, away_from_kink, call, draw_shapes, first_output, forward_scenario,
+                     layer_gradient_scenario, lookup, resolve_seeds, with_zeros)
 
 __all__ = ["SCENARIOS", "Seed", "backward_scenario", "forward_scenario"]
 
 
 # --------------------------------------------------------------------------- inputs
-
-
-def _with_zeros(rng: np.random.Generator, shape, scale: float = 2.0) -> np.ndarray:
-    """Normal entries with about one in five set to exactly 0 (at least one)."""
-    x = rng.normal(scale=scale, size=shape)
-    zero = rng.random(size=shape) < 0.2
-    zero.flat[int(rng.integers(x.size))] = True
-    x[zero] = 0.0
-    return x
-
-
-def _away_from_kink(rng: np.random.Generator, shape, low: float = 0.05, high: float = 3.0) -> np.ndarray:
-    """Entries with |x| in [low, high] and random signs: no finite difference crosses 0."""
-    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
 
 
 def _huge(rng: np.random.Generator) -> np.ndarray:
@@ -57,7 +43,7 @@ def _cases(seed: int, kwargs_list=({},), n_cases: int = 4, zeros: bool = True) -
     cases = []
     for k, (n, d) in enumerate(draw_shapes(rng, n_cases)):
         kw = dict(kwargs_list[k % len(kwargs_list)])
-        x = _with_zeros(rng, (n, d)) if zeros else _away_from_kink(rng, (n, d))
+        x = with_zeros(rng, (n, d)) if zeros else away_from_kink(rng, (n, d))
         extra = ", ".join(f"{key}={value!r}" for key, value in kw.items())
         label = f"x of shape {(n, d)}" + (" with exact zeros" if zeros else "") + (f" and {extra}" if extra else "")
         cases.append(Case(label, (x,), kw))
@@ -72,50 +58,12 @@ def _huge_cases(seed: int, kwargs: dict | None = None) -> list[Case]:
 # --------------------------------------------------------------------------- builders
 
 
-@dataclass(frozen=True)
-class Seed:
-    """Stands for ``numpy.random.default_rng(value)``, made fresh when the function is called.
-
-    A generator passed through :func:`common.call` would count as a modified input as
-    soon as it is used (drawing advances its state); a seed compares by value.
-    """
-
-    value: int
-
-
-def _resolve(kwargs: dict) -> dict:
-    return {k: np.random.default_rng(v.value) if isinstance(v, Seed) else v for k, v in kwargs.items()}
-
-
-def _first(fn, name: str):
-    """``fn`` returning only ``out`` of its ``(out, cache)``; a clear error otherwise."""
-
-    def forward_out(*args, **kwargs):
-        res = fn(*args, **_resolve(kwargs))
-        if not isinstance(res, tuple) or len(res) != 2:
-            raise TypeError(f"{name} should return a tuple (out, cache), got {type(res).__name__}")
-        return res[0]
-
-    return forward_out
-
-
-def forward_scenario(name: str, cases, strict: bool = False):
-    """Scenario: the outputs (not the caches) of forward ``name`` on every case."""
-
-    def scenario(ns, seed):
-        fn = _first(lookup(ns, name), name)
-        return {"calls": [call(fn, *c.args, label=c.label, strict=strict, **c.kwargs) for c in cases(seed)]}
-
-    scenario.__name__ = f"{name}_outputs"
-    return scenario
-
-
 def _run_forward(fwd, forward: str, backward: str, args, kwargs):
     """``(out, cache)`` of the student's forward, or a ScenarioError saying why not."""
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = fwd(*copy.deepcopy(args), **_resolve(copy.deepcopy(kwargs)))
+            res = fwd(*copy.deepcopy(args), **resolve_seeds(copy.deepcopy(kwargs)))
     except NotImplementedError:
         raise ScenarioError(f"checking `{backward}` needs a cache from `{forward}`, which is not implemented yet") from None
     except Exception as exc:
@@ -162,7 +110,7 @@ def _prelu_cases(seed: int, zeros: bool = True) -> list[Case]:
     rng = np.random.default_rng(seed)
     cases = []
     for k, (n, d) in enumerate(draw_shapes(rng, 6)):
-        x = _with_zeros(rng, (n, d)) if zeros else _away_from_kink(rng, (n, d))
+        x = with_zeros(rng, (n, d)) if zeros else away_from_kink(rng, (n, d))
         if k % 2 == 0:
             alpha = np.array(rng.choice([0.25, 1.5, -0.3]))
             what = "a shared slope alpha of shape ()"
@@ -186,7 +134,7 @@ def _rrelu_big_x(rng: np.random.Generator, shape) -> np.ndarray:
 
 def rrelu_train_scenario(ns, seed):
     """Two large arrays in train mode (default and custom bounds), for statistical tests."""
-    fn = _first(lookup(ns, "rrelu_forward"), "rrelu_forward")
+    fn = first_output(lookup(ns, "rrelu_forward"), "rrelu_forward")
     rng = np.random.default_rng(seed)
     calls, inputs = [], []
     for k, kw in enumerate(RRELU_BOUNDS):
@@ -201,7 +149,7 @@ def rrelu_train_scenario(ns, seed):
 
 def rrelu_reproducible_scenario(ns, seed):
     """The same seed twice, then another seed, on the same input."""
-    fn = _first(lookup(ns, "rrelu_forward"), "rrelu_forward")
+    fn = first_output(lookup(ns, "rrelu_forward"), "rrelu_forward")
     x = _rrelu_big_x(np.random.default_rng(seed), (40, 30))
     label = f"x of shape {x.shape} in train mode"
     return {"calls": [
@@ -217,15 +165,15 @@ def _rrelu_test_cases(seed: int) -> list[Case]:
     for k, (n, d) in enumerate(draw_shapes(rng, 4)):
         kw = {"mode": "test", **RRELU_BOUNDS[k % 2]}
         cases.append(Case(f"x of shape {(n, d)} with exact zeros in test mode"
-                          + ("" if k % 2 == 0 else " with lower=0.02, upper=0.9"), (_with_zeros(rng, (n, d)),), kw))
-    x = _with_zeros(rng, (5, 4))
+                          + ("" if k % 2 == 0 else " with lower=0.02, upper=0.9"), (with_zeros(rng, (n, d)),), kw))
+    x = with_zeros(rng, (5, 4))
     cases.append(Case("x of shape (5, 4) in test mode, with a generator passed", (x,),
                       {"mode": "test", "rng": Seed(seed)}))
     return cases
 
 
 def _rrelu_needs_rng(seed: int) -> list[Case]:
-    x = _with_zeros(np.random.default_rng(seed), (3, 4))
+    x = with_zeros(np.random.default_rng(seed), (3, 4))
     return [Case("x of shape (3, 4) in train mode with rng=None", (x,), {"mode": "train", "rng": None})]
 
 
@@ -236,7 +184,7 @@ def rrelu_backward_train_scenario(ns, seed):
     for k, (n, d) in enumerate(draw_shapes(rng, 4) + [(60, 40)]):
         kw = {"mode": "train", "rng": Seed(seed + 100 + k), **RRELU_BOUNDS[k % 2]}
         cases.append(Case(f"x of shape {(n, d)} with exact zeros in train mode"
-                          + ("" if k % 2 == 0 else " with lower=0.02, upper=0.9"), (_with_zeros(rng, (n, d)),), kw))
+                          + ("" if k % 2 == 0 else " with lower=0.02, upper=0.9"), (with_zeros(rng, (n, d)),), kw))
     return backward_scenario("rrelu_forward", "rrelu_backward", lambda s: cases, keep_forward=True)(ns, seed)
 
 
@@ -248,7 +196,7 @@ def _rrelu_gradient_cases(seed: int) -> list[Case]:
     for k, (n, d) in enumerate(draw_shapes(rng, 3)):
         kw = {"mode": "test", **RRELU_BOUNDS[k % 2]}
         cases.append(Case(f"x of shape {(n, d)} in test mode" + ("" if k % 2 == 0 else " with lower=0.02, upper=0.9"),
-                          (_away_from_kink(rng, (n, d)),), kw))
+                          (away_from_kink(rng, (n, d)),), kw))
     return cases
 
 

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from .common import Case, ScenarioError, call, draw_shapes, layer_gradient_scenario, lookup
+from .common import Case, ScenarioError, call, draw_shapes, error_text, layer_gradient_scenario, lookup
 
 __all__ = ["SCENARIOS"]
 
@@ -111,11 +111,6 @@ def forward_scenario(cases):
     return scenario
 
 
-def _error_text(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip()
-    return text if len(text) < 300 else text[:297] + "..."
-
-
 def purity_scenario(ns, seed):
     """Which arguments each call modified, and which outputs share memory with which inputs."""
     fn = lookup(ns, "batchnorm_forward")
@@ -128,7 +123,7 @@ def purity_scenario(ns, seed):
             try:
                 res = fn(*args, **copy.deepcopy(c.kwargs))
             except (Exception, SystemExit) as exc:
-                items.append({"label": c.label, "error": _error_text(exc), "changed": [], "aliased": []})
+                items.append({"label": c.label, "error": error_text(exc), "changed": [], "aliased": []})
                 continue
         changed = [name for name, a, p in zip(ARGS, args, pristine)
                    if not (isinstance(a, np.ndarray) and a.shape == p.shape and np.array_equal(a, p))]
@@ -158,7 +153,7 @@ def backward_scenario(cases):
                                     "which is not implemented yet") from None
             except Exception as exc:
                 raise ScenarioError(("checking `batchnorm_backward` needs a cache from `batchnorm_forward`, "
-                                     f"which raised {_error_text(exc)}")[:300]) from None
+                                     f"which raised {error_text(exc)}")[:300]) from None
             if not isinstance(res, tuple) or len(res) != 4:
                 raise ScenarioError("`batchnorm_forward` should return a tuple (out, cache, new_running_mean, new_running_var)")
             shape = np.shape(c.args[0])

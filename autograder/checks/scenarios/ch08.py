@@ -9,9 +9,7 @@ arrays in place, as an optimizer does.
 """
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import math
 import warnings
 from typing import Callable
@@ -21,7 +19,7 @@ import numpy as np
 from mlpkit.gradcheck import numeric_grad, sample_indices
 
 from ..transport import roundtrip
-from .common import Case, ScenarioError, calls_scenario, lookup
+from .common import Case, ScenarioError, as_float_array, calls_scenario, error_text, lookup, quiet
 
 # --------------------------------------------------------------------------- penalties
 
@@ -69,13 +67,6 @@ def _zeros_cases(seed: int) -> list[Case]:
     ]
 
 
-def _as_float(value, what: str) -> np.ndarray:
-    arr = np.array(value, dtype=np.float64, copy=True, subok=False)
-    if not np.all(np.isfinite(arr)):
-        raise ScenarioError(f"{what} contains inf or nan")
-    return arr
-
-
 def penalty_gradient_scenario(name: str, cases) -> Callable:
     """Scenario: each weight array's gradient next to centred differences of the penalty.
 
@@ -102,7 +93,7 @@ def penalty_gradient_scenario(name: str, cases) -> Callable:
                     raise ScenarioError(f"`{name}` should return one gradient per weight array ({len(weights)} here)")
                 entry = {"label": c.label, "out": result[0], "analytic": [], "numeric": []}
                 for k, (w, g) in enumerate(zip(weights, grads)):
-                    g = _as_float(g, "a gradient")
+                    g = as_float_array(g, "a gradient")
                     if g.shape != w.shape:
                         raise ScenarioError(f"`{name}` returned a gradient of shape {g.shape} for a weight array of shape {w.shape}")
 
@@ -122,19 +113,6 @@ def penalty_gradient_scenario(name: str, cases) -> Callable:
 
 
 # --------------------------------------------------------------------------- early stopping
-
-
-@contextlib.contextmanager
-def _quiet():
-    """Student code runs with warnings silenced and stderr captured (as in ``common.call``)."""
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        yield
-
-
-def _error_text(exc: BaseException) -> str:
-    text = f"{type(exc).__name__}: {exc}".strip()
-    return text if len(text) < 300 else text[:297] + "..."
 
 
 def _fmt(loss: float) -> str:
@@ -178,7 +156,7 @@ def _run_sequence(cls, losses, patience=None, min_delta=0.0, seed=0, fields=("st
     def snapshot(attr):
         return roundtrip(getattr(obj, attr)) if seen_finite else None
 
-    with _quiet():
+    with quiet():
         try:
             obj = cls() if patience is None else cls(patience, min_delta)
             for i, loss in enumerate(losses):
@@ -198,7 +176,7 @@ def _run_sequence(cls, losses, patience=None, min_delta=0.0, seed=0, fields=("st
         except NotImplementedError:
             raise
         except (Exception, SystemExit) as exc:
-            record["error"] = _error_text(exc)
+            record["error"] = error_text(exc)
             return record
     record["out"] = out
     return record

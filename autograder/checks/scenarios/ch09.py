@@ -25,19 +25,9 @@ import numpy as np
 from mlpkit.gradcheck import sample_indices
 
 from ..transport import roundtrip
-from .common import ScenarioError, call, draw_shapes, lookup
+from .common import ScenarioError, call, calls_result, draw_shapes, lookup, quiet, student_seed
 
 H = 1e-6  # finite-difference step
-
-
-def _student_seed(seed: int, k: int) -> list[int]:
-    """Seed of the k-th generator handed to the student: never the inputs' stream.
-
-    ``default_rng([s, 0])`` is the same generator as ``default_rng(s)`` (trailing zeros
-    of the entropy do not count), so ``[seed, k]`` would replay the draws that built
-    the inputs; a fixed middle word and ``k + 1`` keep the streams apart.
-    """
-    return [seed, 7919, k + 1]
 
 
 def _nonzero(rng: np.random.Generator, shape) -> np.ndarray:
@@ -54,20 +44,6 @@ def _out_only(res):
 def _train(fwd, p, seed):
     """The forward pass in train mode with a fresh generator of ``seed``, output only."""
     return lambda x: _out_only(fwd(x, p, mode="train", rng=np.random.default_rng(seed)))
-
-
-@contextlib.contextmanager
-def _quiet():
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        yield
-
-
-def _calls(records: list[dict]) -> dict:
-    """The scenario's result; a stub that still raises NotImplementedError fails it whole."""
-    if any((r.get("error") or "").startswith("NotImplementedError") for r in records):
-        raise NotImplementedError
-    return {"calls": records}
 
 
 def _label(shape, p, mode="train") -> str:
@@ -127,14 +103,14 @@ def forward_train_scenario(ns, seed):
     fwd = lookup(ns, "dropout_forward")
     rng = np.random.default_rng(seed)
     calls = []
-    fingerprint = _fingerprint(fwd, _student_seed(seed, 99))
+    fingerprint = _fingerprint(fwd, student_seed(seed, 99))
     for k, (shape, p) in enumerate(TRAIN_CASES):
         x = _nonzero(rng, shape)
-        rec = call(_train(fwd, p, _student_seed(seed, k)), x, label=_label(shape, p))
+        rec = call(_train(fwd, p, student_seed(seed, k)), x, label=_label(shape, p))
         raw = rec.pop("out")
         rec.update(out=_forward_summary(raw, x, fingerprint) if rec["error"] is None else None, raw=raw, x=x, p=p)
         calls.append(rec)
-    return _calls(calls)
+    return calls_result(calls)
 
 
 def _small_cases(seed: int):
@@ -145,14 +121,14 @@ def _small_cases(seed: int):
 def forward_p0_scenario(ns, seed):
     """p = 0 in train mode: every entry kept, unscaled."""
     fwd = lookup(ns, "dropout_forward")
-    return _calls([call(_train(fwd, 0.0, _student_seed(seed, k)), x, label=_label(shape, 0.0))
+    return calls_result([call(_train(fwd, 0.0, student_seed(seed, k)), x, label=_label(shape, 0.0))
                    for k, (shape, x) in enumerate(_small_cases(seed))])
 
 
 def forward_p1_scenario(ns, seed):
     """p = 1 in train mode, with floating-point warnings raised: all zeros, no 1/(1 - p)."""
     fwd = lookup(ns, "dropout_forward")
-    return _calls([call(_train(fwd, 1.0, _student_seed(seed, k)), x, label=_label(shape, 1.0), strict=True)
+    return calls_result([call(_train(fwd, 1.0, student_seed(seed, k)), x, label=_label(shape, 1.0), strict=True)
                    for k, (shape, x) in enumerate(_small_cases(seed))])
 
 
@@ -163,20 +139,20 @@ def forward_test_scenario(ns, seed):
     for k, (shape, x) in enumerate(_small_cases(seed)):
         p = (0.3, 0.5, 0.8, 0.1)[k % 4]
         if k % 2:
-            run = (lambda p, s: lambda z: _out_only(fwd(z, p, mode="test", rng=np.random.default_rng(s))))(p, _student_seed(seed, k))
+            run = (lambda p, s: lambda z: _out_only(fwd(z, p, mode="test", rng=np.random.default_rng(s))))(p, student_seed(seed, k))
             label = _label(shape, p, "test") + " and an rng"
         else:
             run = (lambda p: lambda z: _out_only(fwd(z, p, mode="test")))(p)
             label = _label(shape, p, "test") + " without an rng"
         calls.append(call(run, x, label=label))
-    return _calls(calls)
+    return calls_result(calls)
 
 
 def forward_no_rng_scenario(ns, seed):
     """Train mode without a generator must raise ValueError (the API's precision)."""
     fwd = lookup(ns, "dropout_forward")
     x = np.random.default_rng(seed).normal(size=(4, 6))
-    return _calls([call(lambda z: _out_only(fwd(z, 0.5, mode="train", rng=None)), x,
+    return calls_result([call(lambda z: _out_only(fwd(z, 0.5, mode="train", rng=None)), x,
                         label="x of shape (4, 6) with p = 0.5 in train mode and rng=None")])
 
 
@@ -184,11 +160,11 @@ def forward_seed_scenario(ns, seed):
     """Two generators of one seed, and one of another seed: raw outputs of each."""
     fwd = lookup(ns, "dropout_forward")
     x = _nonzero(np.random.default_rng(seed), (20, 31))
-    runs = {name: call(_train(fwd, 0.5, s), x) for name, s in (("first", _student_seed(seed, 0)), ("again", _student_seed(seed, 0)),
-                                                            ("other", _student_seed(seed, 1)))}
+    runs = {name: call(_train(fwd, 0.5, s), x) for name, s in (("first", student_seed(seed, 0)), ("again", student_seed(seed, 0)),
+                                                            ("other", student_seed(seed, 1)))}
     errors = [r["error"] for r in runs.values() if r["error"]]
     out = None if errors else {name: r["out"] for name, r in runs.items()}
-    return _calls([{"label": "x of shape (20, 31) with p = 0.5", "out": out, "error": errors[0] if errors else None,
+    return calls_result([{"label": "x of shape (20, 31) with p = 0.5", "out": out, "error": errors[0] if errors else None,
                     "mutated": any(r["mutated"] for r in runs.values()), "aliased": False}])
 
 
@@ -197,9 +173,9 @@ def forward_purity_scenario(ns, seed):
     fwd = lookup(ns, "dropout_forward")
     calls = []
     for k, (shape, x) in enumerate(_small_cases(seed)):
-        calls.append(call(_train(fwd, 0.4, _student_seed(seed, k)), x, label=_label(shape, 0.4)))
+        calls.append(call(_train(fwd, 0.4, student_seed(seed, k)), x, label=_label(shape, 0.4)))
         calls.append(call(lambda z: _out_only(fwd(z, 0.4, mode="test")), x, label=_label(shape, 0.4, "test")))
-    return _calls(calls)
+    return calls_result(calls)
 
 
 # --------------------------------------------------------------------------- backward
@@ -211,7 +187,7 @@ BACKWARD_CASES = (((1, 1001), 0.2, "train"), ((7, 151), 0.35, "train"), ((64, 33
 def _forward_for_backward(fwd, x, p, mode, seed):
     """Run the student's forward (it must work before its backward can be checked)."""
     try:
-        with _quiet():
+        with quiet():
             if mode == "test":
                 res = fwd(x.copy(), p, mode="test")
             else:
@@ -253,13 +229,13 @@ def backward_mask_scenario(ns, seed):
     calls = []
     for k, (shape, p, mode) in enumerate(BACKWARD_CASES):
         x, dout = _nonzero(rng, shape), _nonzero(rng, shape)
-        out, cache = _forward_for_backward(fwd, x, p, mode, _student_seed(seed, k))
+        out, cache = _forward_for_backward(fwd, x, p, mode, student_seed(seed, k))
         rec = call(bwd, dout, cache, label=_label(shape, p, mode))
         dx = rec.pop("out")
         rec.update(out=_backward_summary(dx, out, x, dout, mode) if rec["error"] is None else None,
                    dx=dx, forward=out, x=x, dout=dout, p=p, mode=mode)
         calls.append(rec)
-    return _calls(calls)
+    return calls_result(calls)
 
 
 def backward_gradient_scenario(ns, seed):
@@ -274,12 +250,12 @@ def backward_gradient_scenario(ns, seed):
     for k, shape in enumerate(draw_shapes(rng, 4)):
         p = (0.25, 0.5, 0.8, 0.4)[k]
         x, dout = rng.normal(size=shape), rng.normal(size=shape)
-        s = _student_seed(seed, k)
+        s = student_seed(seed, k)
         _, cache = _forward_for_backward(fwd, x, p, "train", s)
         rec = call(bwd, dout, cache, label=_label(shape, p))
         idx = sample_indices(x.size, 12, rng)
         plus, minus = [], []
-        with _quiet():
+        with quiet():
             for i in idx:
                 step = np.zeros(x.size)
                 step[i] = H
@@ -288,7 +264,7 @@ def backward_gradient_scenario(ns, seed):
                 minus.append(roundtrip(fwd(x - step, p, mode="train", rng=np.random.default_rng(s))[0]))
         rec.update(indices=idx, plus=plus, minus=minus, dout=dout, h=H)
         calls.append(rec)
-    return _calls(calls)
+    return calls_result(calls)
 
 
 SCENARIOS = {

@@ -20,20 +20,9 @@ import math
 
 import numpy as np
 
-from .common import call, lookup
+from .common import call, calls_result, lookup, student_rng, student_seed, three_seeded_runs
 
 __all__ = ["SCENARIOS", "GRID_CASES", "SEARCH_SPACE"]
-
-
-def _student_rng(seed: int, k: int = 0) -> np.random.Generator:
-    return np.random.default_rng([int(seed), 7919, k + 1])
-
-
-def _calls(records: list[dict], **extra) -> dict:
-    """The scenario's result; a stub that still raises NotImplementedError fails it whole."""
-    if any((r.get("error") or "").startswith("NotImplementedError") for r in records):
-        raise NotImplementedError
-    return {"calls": records, **extra}
 
 
 def _pair(out):
@@ -91,7 +80,7 @@ def _columns(out, space: dict, log: list[dict]) -> dict:
 
 def _sample(fn):
     def sample(low, high, size, seed):
-        rng = None if seed is None else _student_rng(seed)
+        rng = None if seed is None else student_rng(seed)
         return fn(low, high, size, rng)
 
     return sample
@@ -122,31 +111,26 @@ def log_uniform_shapes(ns, seed):
     fn = _sample(lookup(ns, "log_uniform"))
     records = [call(fn, lo, hi, size, seed + k, label=f"low={lo:g}, high={hi:g}, {_size_text(size)}")
                for k, (lo, hi, size) in enumerate(SHAPE_CASES)]
-    return _calls(records, cases=[{"low": lo, "high": hi, "size": size} for lo, hi, size in SHAPE_CASES])
+    return calls_result(records, cases=[{"low": lo, "high": hi, "size": size} for lo, hi, size in SHAPE_CASES])
 
 
 def log_uniform_distribution(ns, seed):
     fn = _sample(lookup(ns, "log_uniform"))
     records = [call(fn, lo, hi, size, seed + k, label=f"low={lo:g}, high={hi:g}, {_size_text(size)}")
                for k, (lo, hi, size) in enumerate(DISTRIBUTION_CASES)]
-    return _calls(records, cases=[{"low": lo, "high": hi} for lo, hi, _ in DISTRIBUTION_CASES])
+    return calls_result(records, cases=[{"low": lo, "high": hi} for lo, hi, _ in DISTRIBUTION_CASES])
 
 
 def log_uniform_seeded(ns, seed):
-    fn = lookup(ns, "log_uniform")
-
-    def three(low, high, size, s):
-        return {"first": fn(low, high, size, _student_rng(s)), "again": fn(low, high, size, _student_rng(s)),
-                "other": fn(low, high, size, _student_rng(s + 1))}
-
-    return _calls([call(three, 1e-4, 1.0, 50, seed, label="low=0.0001, high=1, size=50")])
+    three = three_seeded_runs(lookup(ns, "log_uniform"), student_seed(seed), student_seed(seed + 1))
+    return calls_result([call(three, 1e-4, 1.0, 50, label="low=0.0001, high=1, size=50")])
 
 
 def log_uniform_invalid(ns, seed):
     fn = _sample(lookup(ns, "log_uniform"))
     cases = [(0.0, 1.0, 5, seed, "low=0"), (-1e-3, 1e-1, 5, seed, "low=-0.001"),
              (1e-1, 1e-3, 5, seed, "high < low (low=0.1, high=0.001)"), (1e-3, 1e-1, 5, None, "rng=None")]
-    return _calls([call(fn, lo, hi, size, s, label=label) for lo, hi, size, s, label in cases])
+    return calls_result([call(fn, lo, hi, size, s, label=label) for lo, hi, size, s, label in cases])
 
 
 # --------------------------------------------------------------------------- grid_search
@@ -215,14 +199,14 @@ def _grid_label(grid: dict) -> str:
 def grid_search_calls(ns, seed):
     """Every combination of several grids, with a logging ``evaluate`` (ties in the errors)."""
     fn = _run_grid(lookup(ns, "grid_search"))
-    return _calls([call(fn, grid, seed + k, label=_grid_label(grid)) for k, grid in enumerate(GRID_CASES)])
+    return calls_result([call(fn, grid, seed + k, label=_grid_label(grid)) for k, grid in enumerate(GRID_CASES)])
 
 
 def grid_search_nan(ns, seed):
     """A diverged first run: its dev error is NaN."""
     fn = _run_grid(lookup(ns, "grid_search"))
     grid = {"lr": [1.0, 0.1, 0.01], "l2": [0.0, 1e-3]}
-    return _calls([call(fn, grid, seed, False, True, label=_grid_label(grid) + " whose first run diverges (dev error NaN)")])
+    return calls_result([call(fn, grid, seed, False, True, label=_grid_label(grid) + " whose first run diverges (dev error NaN)")])
 
 
 # --------------------------------------------------------------------------- random_search
@@ -271,7 +255,7 @@ def _run_random(fn, compact=False):
             log.append({"params": _snapshot(params), "error": err})
             return err
 
-        out = fn(evaluate, space, n_trials, _student_rng(seed))
+        out = fn(evaluate, space, n_trials, student_rng(seed))
         return _columns(out, space, log) if compact else _search_record(out, log)
 
     return run
@@ -300,13 +284,13 @@ def random_search_trials(ns, seed):
     for k, (space, n, rule, nan_first) in enumerate(TRIAL_CASES):
         label = _space_label(space, n) + (" whose first run diverges (dev error NaN)" if nan_first else "")
         records.append(call(fn, space, n, seed + k, rule, nan_first, label=label))
-    return _calls(records, cases=[{"space": space, "n_trials": n} for space, n, _, _ in TRIAL_CASES])
+    return calls_result(records, cases=[{"space": space, "n_trials": n} for space, n, _, _ in TRIAL_CASES])
 
 
 def random_search_distribution(ns, seed):
     fn = _run_random(lookup(ns, "random_search"), compact=True)
     record = call(fn, SEARCH_SPACE, DISTRIBUTION_TRIALS, seed, label=_space_label(SEARCH_SPACE, DISTRIBUTION_TRIALS))
-    return _calls([record], cases=[{"space": SEARCH_SPACE, "n_trials": DISTRIBUTION_TRIALS}])
+    return calls_result([record], cases=[{"space": SEARCH_SPACE, "n_trials": DISTRIBUTION_TRIALS}])
 
 
 def random_search_seeded(ns, seed):
@@ -318,22 +302,14 @@ def random_search_seeded(ns, seed):
         except Exception:  # noqa: BLE001 - unreadable params: a fixed error
             return 1.0
 
-    def three(space, n_trials, s):
-        def runs(k):
-            return fn(evaluate, space, n_trials, _student_rng(s, k))
-
-        first = runs(0)
-        again = runs(0)
-        other = runs(1)
-        return {"first": first, "again": again, "other": other}
-
-    return _calls([call(three, SEARCH_SPACE, 30, seed, label=_space_label(SEARCH_SPACE, 30))])
+    three = three_seeded_runs(fn, student_seed(seed, 0), student_seed(seed, 1))
+    return calls_result([call(three, evaluate, SEARCH_SPACE, 30, label=_space_label(SEARCH_SPACE, 30))])
 
 
 def random_search_unknown(ns, seed):
     fn = _run_random(lookup(ns, "random_search"))
     space = {"lr": ("log", 1e-4, 1e-1), "noise": ("normal", 0.0, 1.0)}
-    return _calls([call(fn, space, 5, seed, "lr", label="a space with the unknown kind 'normal'")])
+    return calls_result([call(fn, space, 5, seed, "lr", label="a space with the unknown kind 'normal'")])
 
 
 SCENARIOS = {

@@ -15,20 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import Case, call, calls_scenario, lookup
+from .common import Case, call, calls_result, calls_scenario, lookup, student_rng, student_seed, three_seeded_runs
 
 __all__ = ["SCENARIOS", "tagged", "SHUFFLED_CASES"]
-
-
-def _calls(records: list[dict], **extra) -> dict:
-    """The scenario's result; a stub that still raises NotImplementedError fails it whole."""
-    if any((r.get("error") or "").startswith("NotImplementedError") for r in records):
-        raise NotImplementedError
-    return {"calls": records, **extra}
-
-
-def _student_rng(seed: int, k: int = 0) -> np.random.Generator:
-    return np.random.default_rng([int(seed), 7919, k + 1])
 
 
 # --------------------------------------------------------------------------- train_dev_test_split
@@ -69,12 +58,12 @@ def split_in_order(ns, seed):
         args = (X, y) if fractions is None else (X, y, fractions)
         kwargs = {"rng": None} if explicit else {}
         records.append(call(fn, *args, label=_split_label(n, shape, fractions, ", rng=None"), **kwargs))
-    return _calls(records)
+    return calls_result(records)
 
 
 def _shuffled(fn):
     def split(X, y, fractions, seed):
-        rng = _student_rng(seed)
+        rng = student_rng(seed)
         return fn(X, y, rng=rng) if fractions is None else fn(X, y, fractions, rng=rng)
 
     return split
@@ -99,18 +88,13 @@ def split_shuffled(ns, seed):
         X, y = tagged(n, shape)
         records.append(call(fn, X, y, fractions, seed + k, label=_split_label(n, shape, fractions, " and an rng")))
         meta.append({"n": n, "fractions": (0.6, 0.2, 0.2) if fractions is None else fractions})
-    return _calls(records, meta=meta)
+    return calls_result(records, meta=meta)
 
 
 def split_seeded(ns, seed):
-    fn = lookup(ns, "train_dev_test_split")
-
-    def three(X, y, s):
-        return {"first": fn(X, y, (0.6, 0.2, 0.2), _student_rng(s)), "again": fn(X, y, (0.6, 0.2, 0.2), _student_rng(s)),
-                "other": fn(X, y, (0.6, 0.2, 0.2), _student_rng(s + 1))}
-
+    three = three_seeded_runs(lookup(ns, "train_dev_test_split"), student_seed(seed), student_seed(seed + 1))
     X, y = tagged(50)
-    return _calls([call(three, X, y, seed, label="N = 50 examples with fractions (0.6, 0.2, 0.2)")])
+    return calls_result([call(three, X, y, (0.6, 0.2, 0.2), label="N = 50 examples with fractions (0.6, 0.2, 0.2)")])
 
 
 def split_purity(ns, seed):
@@ -119,7 +103,7 @@ def split_purity(ns, seed):
     X, y = tagged(12)
     records = [call(fn, X, y, (0.5, 0.25, 0.25), label="N = 12 examples, rng=None"),
                call(_shuffled(fn), X, y, (0.5, 0.25, 0.25), seed, label="N = 12 examples and an rng")]
-    return _calls(records)
+    return calls_result(records)
 
 
 # --------------------------------------------------------------------------- bias_variance_report

@@ -20,8 +20,10 @@ from mlpkit.gradcheck import numeric_grad, numeric_grad_array, sample_indices
 from ..transport import roundtrip
 
 __all__ = [
-    "Case", "ScenarioError", "arrays_in", "call", "calls_scenario", "draw_shapes",
-    "layer_gradient_scenario", "loss_gradient_scenario", "lookup",
+    "Case", "ScenarioError", "Seed", "arrays_in", "as_float_array", "away_from_kink", "call", "calls_result",
+    "calls_scenario", "draw_shapes", "error_text", "first_output", "forward_scenario", "layer_gradient_scenario",
+    "loss_gradient_scenario", "lookup", "quiet", "resolve_seeds", "student_rng", "student_seed",
+    "three_seeded_runs", "with_zeros",
 ]
 
 
@@ -71,9 +73,18 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b if not callable(a) else a is b
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
+    """``"TypeName: message"`` of an exception, at most 300 characters."""
     text = f"{type(exc).__name__}: {exc}".strip()
     return text if len(text) < 300 else text[:297] + "..."
+
+
+@contextlib.contextmanager
+def quiet():
+    """Run student code with warnings and floating-point errors silenced and stderr captured."""
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def call(fn: Callable, *args, label: str = "", strict: bool = False, raw: bool = False, **kwargs) -> dict:
@@ -114,7 +125,7 @@ def call(fn: Callable, *args, label: str = "", strict: bool = False, raw: bool =
             try:
                 out = fn(*args_in, **kwargs_in)
             except (Exception, SystemExit) as exc:  # a student's sys.exit is an error too
-                error = _error_text(exc)
+                error = error_text(exc)
     mutated = not _same((args_in, kwargs_in), pristine)
     inputs = arrays_in((args_in, kwargs_in))
     aliased = any(
@@ -130,6 +141,83 @@ def call(fn: Callable, *args, label: str = "", strict: bool = False, raw: bool =
     if raw:
         record["value"] = out
     return record
+
+
+def calls_result(records: list[dict], **extra) -> dict:
+    """A scenario's result ``{"calls": records, **extra}``.
+
+    Raises NotImplementedError when a call did (a stub), so that the whole scenario
+    fails as "not implemented yet" instead of each record on its own.
+    """
+    if any((r.get("error") or "").startswith("NotImplementedError") for r in records):
+        raise NotImplementedError
+    return {"calls": records, **extra}
+
+
+# --------------------------------------------------------------------------- random inputs and generators
+
+
+def student_seed(seed: int, k: int = 0) -> list[int]:
+    """Seed of the k-th generator handed to the student: never the inputs' stream.
+
+    ``default_rng([s, 0])`` is the same generator as ``default_rng(s)`` (trailing zeros
+    of the entropy do not count), so ``[seed, k]`` would replay the draws that built
+    the inputs; a fixed middle word and ``k + 1`` keep the streams apart.
+    """
+    return [int(seed), 7919, k + 1]
+
+
+def student_rng(seed: int, k: int = 0) -> np.random.Generator:
+    """A fresh generator of :func:`student_seed` ``(seed, k)``."""
+    return np.random.default_rng(student_seed(seed, k))
+
+
+def three_seeded_runs(fn: Callable, first, other) -> Callable:
+    """``fn(*args, rng)`` run three times: ``{"first", "again", "other"}``.
+
+    "first" and "again" get fresh generators of the seed ``first``, "other" one of the
+    seed ``other``: a function that draws only from its ``rng`` gives identical
+    "first" and "again", and (almost surely) a different "other". Generators never
+    cross :func:`call` (drawing from one modifies it): wrap this, and call the wrapper.
+    """
+
+    def runs(*args):
+        return {"first": fn(*args, np.random.default_rng(first)),
+                "again": fn(*args, np.random.default_rng(first)),
+                "other": fn(*args, np.random.default_rng(other))}
+
+    return runs
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Stands for ``numpy.random.default_rng(value)``, made fresh when the function is called.
+
+    A generator passed through :func:`call` would count as a modified input as soon as
+    it is used (drawing advances its state); a seed compares by value. See
+    :func:`resolve_seeds`.
+    """
+
+    value: int
+
+
+def resolve_seeds(kwargs: dict) -> dict:
+    """``kwargs`` with every :class:`Seed` replaced by a fresh generator of its value."""
+    return {k: np.random.default_rng(v.value) if isinstance(v, Seed) else v for k, v in kwargs.items()}
+
+
+def with_zeros(rng: np.random.Generator, shape, scale: float = 2.0) -> np.ndarray:
+    """Normal entries with about one in five set to exactly 0 (at least one)."""
+    x = rng.normal(scale=scale, size=shape)
+    zero = rng.random(size=shape) < 0.2
+    zero.flat[int(rng.integers(x.size))] = True
+    x[zero] = 0.0
+    return x
+
+
+def away_from_kink(rng: np.random.Generator, shape, low: float = 0.05, high: float = 3.0) -> np.ndarray:
+    """Entries with |x| in [low, high] and random signs: no finite difference crosses 0."""
+    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
 
 
 def draw_shapes(rng: np.random.Generator, n_cases: int, max_n: int = 9, max_d: int = 7) -> list[tuple[int, int]]:
@@ -163,11 +251,38 @@ def calls_scenario(name: str, cases: Callable[[int], list[Case]], strict: bool =
     return scenario
 
 
-def _as_float_array(value, what: str) -> np.ndarray:
+def as_float_array(value, what: str) -> np.ndarray:
+    """A float64 copy of ``value`` (a base-class array), or a ScenarioError if it is not finite."""
     arr = np.array(value, dtype=np.float64, copy=True, subok=False)
     if not np.all(np.isfinite(arr)):
         raise ScenarioError(f"{what} contains inf or nan")
     return arr
+
+
+def first_output(fn: Callable, name: str) -> Callable:
+    """``fn`` returning only ``out`` of its ``(out, cache)``; a clear error otherwise.
+
+    :class:`Seed` keyword arguments become fresh generators.
+    """
+
+    def forward_out(*args, **kwargs):
+        res = fn(*args, **resolve_seeds(kwargs))
+        if not isinstance(res, tuple) or len(res) != 2:
+            raise TypeError(f"{name} should return a tuple (out, cache), got {type(res).__name__}")
+        return res[0]
+
+    return forward_out
+
+
+def forward_scenario(name: str, cases: Callable[[int], list[Case]], strict: bool = False) -> Callable:
+    """Scenario: the outputs (not the caches) of forward ``name`` on every case."""
+
+    def scenario(ns, seed):
+        fn = first_output(lookup(ns, name), name)
+        return {"calls": [call(fn, *c.args, label=c.label, strict=strict, **c.kwargs) for c in cases(seed)]}
+
+    scenario.__name__ = f"{name}_outputs"
+    return scenario
 
 
 def loss_gradient_scenario(name: str, cases: Callable[[int], list[Case]], max_entries: int = 12) -> Callable:
@@ -190,7 +305,7 @@ def loss_gradient_scenario(name: str, cases: Callable[[int], list[Case]], max_en
                 result = fn(pred.copy(), *copy.deepcopy(rest), **copy.deepcopy(c.kwargs))
                 if not isinstance(result, tuple) or len(result) != 2:
                     raise ScenarioError(f"`{name}` should return a tuple (loss, dpred)")
-                analytic = _as_float_array(result[1], "dpred")
+                analytic = as_float_array(result[1], "dpred")
                 idx = sample_indices(pred.size, max_entries, rng)
                 numeric = numeric_grad(lambda p: fn(p, *copy.deepcopy(rest), **copy.deepcopy(c.kwargs))[0], pred, indices=idx)
             if analytic.shape != pred.shape:
@@ -232,7 +347,7 @@ def layer_gradient_scenario(
                 res = fwd(*copy.deepcopy(args), **copy.deepcopy(c.kwargs))
                 if not isinstance(res, tuple) or len(res) < 2:
                     raise ScenarioError(f"`{forward}` should return a tuple (out, cache)")
-                out = _as_float_array(res[0], "the forward output")
+                out = as_float_array(res[0], "the forward output")
                 dout = rng.normal(size=out.shape)
                 grads = bwd(dout.copy(), res[1])
                 grads = grads if isinstance(grads, tuple) else (grads,)
@@ -240,7 +355,7 @@ def layer_gradient_scenario(
                     raise ScenarioError(f"`{backward}` returned {len(grads)} gradient(s), expected {len(wrt)}")
                 entry = {"label": c.label, "out": out, "analytic": [], "numeric": []}
                 for pos, g in zip(wrt, grads):
-                    g = _as_float_array(g, "a gradient")
+                    g = as_float_array(g, "a gradient")
                     base = np.asarray(args[pos], dtype=np.float64)
                     if g.shape != base.shape:
                         raise ScenarioError(
