@@ -106,20 +106,34 @@ def label_of(record) -> str:
     return record.get("label") or "an input"
 
 
-def each_call(actual, expected, judge: Callable[..., str], *columns) -> tuple[bool, str]:
-    """Judge the student's calls one by one against the expected run's; the first problem wins.
+def each_call(actual, expected, judge: Callable[..., str], *columns, paired: bool = True) -> tuple[bool, str]:
+    """Judge the student's calls one by one; the first problem wins.
 
-    The records are read with :func:`paired_records`. A call that raised fails with
-    :func:`call_error`; otherwise ``judge(a, e, label, *items)`` (the student's record,
-    the expected one, the input's label, and the matching entries of ``columns``: lists
-    as long as the records, e.g. ``expected["cases"]``) returns the sentence saying what
-    is wrong, or '' if nothing.
+    A call that raised fails with :func:`call_error`; otherwise ``judge(a, e, label,
+    *items)`` returns the sentence saying what is wrong, or '' if nothing. ``a`` is the
+    student's record, ``items`` the matching entries of ``columns`` (lists such as
+    ``expected["cases"]``, one entry per call).
+
+    ``paired``: the records are read with :func:`paired_records` and ``e`` is the
+    expected run's record of the same call, whose label names the input. Otherwise
+    only the student's records are read (as many as the first column's entries, when
+    there is one), ``e`` is None and the label is the student's record's.
     """
-    acts, problem = paired_records(actual, expected)
-    if acts is None:
-        return False, problem
-    for a, e, *items in zip(acts, expected["calls"], *columns):
-        label = label_of(e)
+    if paired:
+        acts, problem = paired_records(actual, expected)
+        if acts is None:
+            return False, problem
+        exps = expected["calls"]
+    else:
+        problem = failure(actual)
+        if problem:
+            return False, problem
+        acts = dict_records(actual)
+        if acts is None or (columns and len(acts) != len(columns[0])):
+            return False, UNREADABLE
+        exps = [None] * len(acts)
+    for a, e, *items in zip(acts, exps, *columns):
+        label = label_of(e if paired else a)
         if a.get("error"):
             return False, call_error(label, a["error"])
         problem = judge(a, e, label, *items)
@@ -133,13 +147,14 @@ class EachCall:
 
     Subclasses define ``judge(a, e, label, *items) -> str`` ('' when the call is right);
     ``columns`` names lists of the expected data handed to it entry by entry (e.g.
-    ``("cases",)``).
+    ``("cases",)``), ``paired`` is passed on.
     """
 
     columns: tuple[str, ...] = ()
+    paired: bool = True
 
     def __call__(self, actual, expected) -> tuple[bool, str]:
-        return each_call(actual, expected, self.judge, *(expected.get(c) for c in self.columns))
+        return each_call(actual, expected, self.judge, *(expected.get(c) for c in self.columns), paired=self.paired)
 
     def judge(self, a, e, label, *items) -> str:  # pragma: no cover - abstract
         raise NotImplementedError

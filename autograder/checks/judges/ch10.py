@@ -260,6 +260,7 @@ class TrialsRecorded(EachCall):
     """n_trials calls of evaluate; results[i] = (params, dev_error) of the i-th call."""
 
     columns = ("cases",)
+    paired = False
 
     def judge(self, a, e, label, case) -> str:
         out, why = _search_out(a)
@@ -296,6 +297,8 @@ def _first_highest(errors: np.ndarray) -> int:
 @dataclass(frozen=True)
 class BestOfTrials(EachCall):
     """best_params are the params of the trial with the lowest logged error (first on ties)."""
+
+    paired = False
 
     def judge(self, a, e, label) -> str:
         out, why = _search_out(a)
@@ -352,6 +355,7 @@ class ValuesInSpace(EachCall):
     """Every trial has exactly the space's names, each value of its kind and in its bounds."""
 
     columns = ("cases",)
+    paired = False
 
     def judge(self, a, e, label, case) -> str:
         out, why = _search_out(a)
@@ -420,6 +424,7 @@ class SpaceDistributions(EachCall):
     """
 
     columns = ("cases",)
+    paired = False
 
     def judge(self, a, e, label, case) -> str:
         out = a.get("out")

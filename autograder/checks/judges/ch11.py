@@ -186,6 +186,8 @@ class SplitShuffled:
 class IntegerCounts(EachCall):
     """Every call returns an integer array."""
 
+    paired = False
+
     def judge(self, a, e, label) -> str:
         out = a.get("out")
         if not isinstance(out, np.ndarray):
