@@ -105,8 +105,10 @@ def main() -> int:
     honest_keys = [k for k in ours if kinds[k[1]] in ("honest", "partly wrong")]
     agree_honest = all(ours[k] == theirs.get(k) for k in honest_keys)
     agree_all = ours == theirs
-    cell_seconds = sum(c.get("seconds", 0.0) for r in results for c in r.cells)
-    overhead = (t_engine * args.jobs - cell_seconds) / n_notebooks
+    step_seconds = sum(r.step_seconds for r in results)  # the students' cells and the checks of their functions
+    child_seconds = sum(r.seconds for r in results)
+    overhead = (t_engine * args.jobs - step_seconds) / n_notebooks
+    in_child = (child_seconds - step_seconds) / n_notebooks
 
     print(f"class: {args.students} students x {len(args.assignments)} assignment(s) = {n_notebooks} notebooks "
           f"({sum(k == 'honest' for k in kinds.values())} honest, {sum(k == 'partly wrong' for k in kinds.values())} "
@@ -120,8 +122,9 @@ def main() -> int:
         for k in sorted(ours):
             if ours[k] != theirs.get(k):
                 print(f"  differs {k} ({kinds[k[1]]}): engine {ours[k]} vs nbgrader {theirs.get(k)}")
-    print(f"engine overhead    : {overhead:.3f} s per notebook beyond the students' own cells "
-          f"({cell_seconds:.1f} s of cell time in total)")
+    print(f"engine overhead    : {overhead:.3f} s per notebook beyond running the students' code "
+          f"({step_seconds:.1f} s of cells and checks in total), of which {in_child:.3f} s inside the sandboxed "
+          f"child (fork, isolation, shell) and the rest start-up, judging and writing, spread over {n_notebooks} notebooks")
     shutil.rmtree(work, ignore_errors=True)
     return 0 if agree_honest else 1
 

@@ -285,6 +285,9 @@ class Engine:
                             result.functions, result.cells, result.isolation = reports, cells, isolation
                             result.status, result.reason = status, reason
                             result.seconds = float(outcome.get("seconds", 0.0))
+                            result.step_seconds = round(sum(
+                                float(m.get("seconds", 0.0)) for m in outcome.get("messages", [])
+                                if isinstance(m.get("seconds"), (int, float))), 3)
                             self._finish(result, source_nb, plan, sub, fresh=True)
                             progress.advance(f"{sub.student}/{name}")
                 except BrokenProcessPool:

@@ -27,7 +27,8 @@ class NotebookResult:
     cells: list[dict] = field(default_factory=list)  # per code step: cell_id, error, output (truncated)
     notes: list[str] = field(default_factory=list)
     isolation: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the submission's process, from fork to exit
+    step_seconds: float = 0.0  # of which: running the student's cells and checks
     timestamp: str = ""
     late_seconds: float = 0.0
     key: str = ""  # identifies the graded input (submission + source + engine); equal key -> skip
