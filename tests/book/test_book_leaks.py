@@ -56,15 +56,24 @@ def html_text_and_urls(path: Path) -> tuple[str, list[str]]:
 
 
 def notebook_text(path: Path) -> str:
-    """Sources and text outputs of every cell, plus the raw JSON (for markers)."""
+    """Sources and text outputs of every cell, plus the raw JSON (for markers).
+
+    In a student notebook, cells that give an earlier chapter's reference code (grade ids
+    ``provided_*``) are left out: they are released after that chapter on purpose, and
+    whether a downloadable notebook is exactly the student version is checked apart.
+    """
     raw = path.read_text(encoding="utf8", errors="replace")
-    pieces = [raw]
     try:
         nb = json.loads(raw)
     except json.JSONDecodeError:
         return raw
+    pieces = []
     for cell in nb.get("cells", []):
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if gid.startswith("provided_"):
+            continue
         source = cell.get("source", "")
+        pieces.append(json.dumps(cell))  # raw cell JSON: markers and metadata
         pieces.append("".join(source) if isinstance(source, list) else source)
         for output in cell.get("outputs", []):
             text = output.get("text") or output.get("data", {}).get("text/plain", "")
