@@ -13,8 +13,6 @@ import select
 import signal
 import tempfile
 import time
-from dataclasses import asdict
-
 from .sandbox import Limits, child_main
 
 MAX_RESULT_BYTES = 64 * 2**20
@@ -153,6 +151,3 @@ def _cleanup(path: str) -> None:
 
     shutil.rmtree(path, ignore_errors=True)
 
-
-def limits_dict(limits: Limits) -> dict:
-    return asdict(limits)
