@@ -16,10 +16,8 @@ run is finished by running the same command again.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,12 +140,7 @@ class Engine:
     """One grading run (holds no state between runs)."""
 
     def __init__(self, options: GradeOptions):
-        from ..checks.judges import FUNCTIONS
-
         self.options = options
-        self.course = load_course(options.course)
-        self.specs = FUNCTIONS
-        self.fingerprint = checks_fingerprint()
         self.results: list[NotebookResult] = []
 
     # ---------------------------------------------------------------- preparation
@@ -206,18 +199,46 @@ class Engine:
 
     # ---------------------------------------------------------------- the run
     def run(self) -> list[NotebookResult]:
-        from .gradebook import check_assignment, open_gradebook
+        """Grade everything that needs it; return one result per student and notebook.
 
-        opts = self.options
-        sources = self._sources()
-        check_assignment(self.course.db_url, self.course.course_id, opts.assignment)
+        The workers are spawned first, so that they warm up while this process reads
+        the course, imports nbgrader and the judges, and prepares the plans.
+        """
+        from .workers import start_pool
+
+        self._uid_base = 200_000 + (os.getpid() % 50_000) * 16  # unique sandbox users for this run
+        self._scratch_root = tempfile.mkdtemp(prefix="autograder-")
+        os.chmod(self._scratch_root, 0o711)
+        self._pool = start_pool(max(1, self.options.jobs), self._scratch_root, self._uid_base)
+        try:
+            self._load()
+            return self._grade_all(self.options)
+        finally:
+            _stop_pool(self._pool)  # idle workers have nothing left to do
+            import shutil
+
+            shutil.rmtree(self._scratch_root, ignore_errors=True)
+
+    def _load(self) -> None:
+        from ..checks.judges import FUNCTIONS
+        from .gradebook import check_assignment
+
+        self.course = load_course(self.options.course)
+        self.specs = FUNCTIONS
+        self.fingerprint = checks_fingerprint()
+        self.sources = self._sources()
+        check_assignment(self.course.db_url, self.course.course_id, self.options.assignment)
+
+    def _grade_all(self, opts) -> list[NotebookResult]:
+        from .gradebook import open_gradebook
+
         self._gradebook = open_gradebook(self.course.db_url, self.course.course_id)
         try:
-            return self._grade_all(opts, sources)
+            return self._grade_submissions(opts, self.sources)
         finally:
             self._gradebook.close()
 
-    def _grade_all(self, opts, sources) -> list[NotebookResult]:
+    def _grade_submissions(self, opts, sources) -> list[NotebookResult]:
         submissions = find_submissions(self.course.submitted, opts.assignment, set(opts.students) or None)
         missing_students = sorted(set(opts.students) - {s.student for s in submissions})
         for student in missing_students:
@@ -237,6 +258,8 @@ class Engine:
         progress = _Progress(len(todo), enabled=opts.progress)
         if todo:
             self._run_pool(todo, hide, progress)
+        else:
+            _stop_pool(self._pool)  # nothing to grade: don't wait for the workers to warm up
         progress.close()
         self._write_csv()
         return self.results
@@ -252,73 +275,59 @@ class Engine:
         from concurrent.futures.process import BrokenProcessPool
 
         from .verdict import judge_outcome
+        from .workers import start_pool
 
-        opts, limits = self.options, self.options.limits
-        uid_base = 200_000 + (os.getpid() % 50_000) * 16  # unique sandbox users for this run
-        scratch_root = tempfile.mkdtemp(prefix="autograder-")
-        os.chmod(scratch_root, 0o711)
+        limits = self.options.limits
         attempts: dict[int, int] = {}
         queue = list(range(len(todo)))
-        try:
-            while queue:
-                executor, futures = self._start_pool(todo, queue, hide, limits, scratch_root, uid_base)
-                queue = []
-                try:
-                    while futures:
-                        done, _ = wait(futures, timeout=limits.notebook_timeout + 120, return_when=FIRST_COMPLETED)
-                        if not done:  # nothing for too long: the pool is stuck
-                            raise BrokenProcessPool("no worker answered in time")
-                        for fut in done:
-                            k = futures.pop(fut)
-                            try:
-                                outcome = fut.result()
-                            except BrokenProcessPool:
-                                attempts[k] = attempts.get(k, 0) + 1
-                                if attempts[k] < 2:
-                                    queue.append(k)
-                                    continue
-                                outcome = {"messages": [], "exit": "its grading worker died twice"}
-                            except Exception as exc:  # noqa: BLE001 - still a row for this notebook
-                                outcome = {"messages": [], "exit": f"the worker failed ({type(exc).__name__})"}
-                            sub, name, source_nb, result, plan = todo[k]
-                            reports, cells, isolation, status, reason = judge_outcome(plan, outcome, limits)
-                            result.functions, result.cells, result.isolation = reports, cells, isolation
-                            result.status, result.reason = status, reason
-                            result.seconds = float(outcome.get("seconds", 0.0))
-                            result.step_seconds = round(sum(
-                                float(m.get("seconds", 0.0)) for m in outcome.get("messages", [])
-                                if isinstance(m.get("seconds"), (int, float))), 3)
-                            self._finish(result, source_nb, plan, sub, fresh=True)
-                            progress.advance(f"{sub.student}/{name}")
-                except BrokenProcessPool:
-                    for fut, k in futures.items():
-                        attempts[k] = attempts.get(k, 0) + 1
-                        queue.append(k) if attempts[k] < 2 else self._lost(todo[k], progress)
-                    _kill_pool(executor)
-                finally:
-                    executor.shutdown(wait=False, cancel_futures=True)
-        except KeyboardInterrupt:
-            progress.close()
-            raise
-        finally:
-            import shutil
+        executor = self._pool
+        while queue:
+            if executor is None:
+                executor = self._pool = start_pool(max(1, min(self.options.jobs, len(queue))),
+                                                   self._scratch_root, self._uid_base)
+            futures = {executor.submit(_run, self._job(todo[k][4], hide, limits)): k for k in queue}
+            queue = []
+            try:
+                while futures:
+                    done, _ = wait(futures, timeout=limits.notebook_timeout + 120, return_when=FIRST_COMPLETED)
+                    if not done:  # nothing for too long: the pool is stuck
+                        raise BrokenProcessPool("no worker answered in time")
+                    for fut in done:
+                        k = futures.pop(fut)
+                        try:
+                            outcome = fut.result()
+                        except BrokenProcessPool:
+                            attempts[k] = attempts.get(k, 0) + 1
+                            if attempts[k] < 2:
+                                queue.append(k)
+                                continue
+                            outcome = {"messages": [], "exit": "its grading worker died twice"}
+                        except Exception as exc:  # noqa: BLE001 - still a row for this notebook
+                            outcome = {"messages": [], "exit": f"the worker failed ({type(exc).__name__})"}
+                        sub, name, source_nb, result, plan = todo[k]
+                        reports, cells, isolation, status, reason = judge_outcome(plan, outcome, limits)
+                        result.functions, result.cells, result.isolation = reports, cells, isolation
+                        result.status, result.reason = status, reason
+                        result.seconds = float(outcome.get("seconds", 0.0))
+                        result.step_seconds = round(sum(
+                            float(m.get("seconds", 0.0)) for m in outcome.get("messages", [])
+                            if isinstance(m.get("seconds"), (int, float))), 3)
+                        self._finish(result, source_nb, plan, sub, fresh=True)
+                        progress.advance(f"{sub.student}/{name}")
+            except BrokenProcessPool:
+                for fut, k in futures.items():
+                    attempts[k] = attempts.get(k, 0) + 1
+                    queue.append(k) if attempts[k] < 2 else self._lost(todo[k], progress)
+            except KeyboardInterrupt:
+                progress.close()
+                raise
+            if queue:  # some workers were lost: the rest goes to a fresh pool
+                _stop_pool(executor)
+                executor = None
 
-            shutil.rmtree(scratch_root, ignore_errors=True)
-
-    def _start_pool(self, todo, indices, hide, limits, scratch_root, uid_base):
-        ctx = multiprocessing.get_context("spawn")
-        slots = ctx.Queue()
-        n_workers = max(1, min(self.options.jobs, len(indices)))
-        for i in range(n_workers):
-            slots.put(i)
-        executor = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx, initializer=_warm,
-                                       initargs=(slots, scratch_root, uid_base))
-        futures = {}
-        for k in indices:
-            plan = todo[k][4]
-            job = {"steps": [dict(s.__dict__) for s in plan.steps], "hide": hide, "limits": dict(limits.__dict__)}
-            futures[executor.submit(_run, job)] = k
-        return executor, futures
+    @staticmethod
+    def _job(plan, hide: list[str], limits) -> dict:
+        return {"steps": [dict(s.__dict__) for s in plan.steps], "hide": hide, "limits": dict(limits.__dict__)}
 
     def _lost(self, item, progress) -> None:
         from .verdict import judge_outcome
@@ -354,18 +363,16 @@ class Engine:
         outputs.write_if_changed(path, rows)
 
 
-def _warm(slots, scratch_root, uid_base):
-    from .workers import warm_up
-
-    warm_up(slots, scratch_root, uid_base)
-
-
-def _kill_pool(executor) -> None:
-    for proc in list(getattr(executor, "_processes", {}).values()):
+def _stop_pool(executor) -> None:
+    """Kill a pool's workers (and with them any sandboxed child) and release it."""
+    if executor is None:
+        return
+    for proc in list((getattr(executor, "_processes", None) or {}).values()):
         try:
             proc.kill()
         except Exception:  # noqa: BLE001
             pass
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _run(job):

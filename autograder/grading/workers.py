@@ -8,19 +8,70 @@ reference implementations) is never the parent of student code.
 """
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import select
 import signal
+import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
+
 from .sandbox import Limits, child_main
 
 MAX_RESULT_BYTES = 64 * 2**20
+# what a worker must never hold in memory: every submission is forked from it
+SECRET_MODULES = ("autograder.reference", "autograder.checks.judges", "autograder.checks.mistakes",
+                  "autograder.authoring", "autograder.training", "autograder.samples")
 _STATE: dict = {}
+
+
+def start_pool(jobs: int, scratch_root: str, uid_base: int) -> ProcessPoolExecutor:
+    """``jobs`` warm workers, spawned at once so they warm up while the caller prepares.
+
+    ``multiprocessing`` re-runs the caller's ``__main__`` module in every spawned
+    process; a script that imports the reference implementations (a benchmark, an
+    instructor's own driver) would put them in the memory every submission is forked
+    from. The main module is hidden while the workers spawn, and each worker checks.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    slots = ctx.Queue()
+    for i in range(jobs):
+        slots.put(i)
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=warm_up,
+                                   initargs=(slots, scratch_root, uid_base))
+    with _main_module_hidden():
+        for _ in range(jobs):  # each submit spawns one more worker, up to max_workers
+            executor.submit(os.getpid)
+    return executor
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Make ``__main__`` look like an interactive session to ``multiprocessing.spawn``."""
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main is not None and k in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__spec__ = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
+def secret_modules_loaded() -> list[str]:
+    """The secret modules this process has imported (a worker must have none)."""
+    return sorted(m for m in sys.modules if m.startswith(SECRET_MODULES))
 
 
 def warm_up(slot_queue, scratch_root: str, uid_base: int) -> None:
     """Worker initializer: import the student-side stack and build the shell once."""
+    if secret_modules_loaded():  # refuse to grade rather than expose them
+        raise RuntimeError(f"grading worker started with secret modules loaded: {', '.join(secret_modules_loaded())}")
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     os.environ["MPLBACKEND"] = "Agg"
@@ -46,6 +97,8 @@ def warm_up(slot_queue, scratch_root: str, uid_base: int) -> None:
     shell.run_cell("import numpy as np", store_history=False)
     shell.reset(new_session=False)
     slot = slot_queue.get() if slot_queue is not None else 0
+    if secret_modules_loaded():
+        raise RuntimeError(f"the student-side imports pulled in secret modules: {', '.join(secret_modules_loaded())}")
     _STATE.update(shell=shell, slot=slot, scratch_root=scratch_root, uid_base=uid_base)
 
 
@@ -114,9 +167,9 @@ def run_notebook(job: dict) -> dict:
     finally:
         os.close(read_fd)
         _kill_group(pid)
+        _, status = os.waitpid(pid, 0)  # reap first: a zombie still counts as the sandbox user's
         if uid is not None:
             _kill_uid(uid)
-        _, status = os.waitpid(pid, 0)
         _cleanup(scratch)
     messages, garbled = [], 0
     import json
