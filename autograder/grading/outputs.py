@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_output
 
 from .results import NotebookResult
 
@@ -40,6 +39,13 @@ def load_record(path: Path) -> NotebookResult | None:
         return None
 
 
+def _code_cell(source: str, metadata: dict, outputs: list[dict], cell_id: str):
+    # plain dicts, validated once for the whole notebook when it is written (building
+    # each cell with nbformat.v4.new_* validates every cell and output separately)
+    return nbformat.from_dict({"cell_type": "code", "id": cell_id, "metadata": metadata, "source": source,
+                               "outputs": outputs, "execution_count": None})
+
+
 def autograded_notebook(source_nb, plan, result: NotebookResult):
     """The merged notebook with the results as outputs (nbgrader's layout)."""
     nb = nbformat.v4.new_notebook(metadata=source_nb.metadata)
@@ -49,24 +55,25 @@ def autograded_notebook(source_nb, plan, result: NotebookResult):
     for k, step in enumerate(plan.steps):
         src_cell = source_cells.get(step.grade_id) if step.grade_id else None
         meta = dict(src_cell.metadata) if src_cell is not None else {}
+        outs = []
         if step.kind == "grade":
-            cell = nbformat.v4.new_code_cell(src_cell.source if src_cell is not None else "", metadata=meta)
+            source = src_cell.source if src_cell is not None else ""
             report = reports.get(step.function)
             if report is not None:
-                cell.outputs = [
-                    new_output("stream", name="stdout", text=report.render_text() + "\n"),
-                    new_output("execute_result", data={"text/plain": repr(float(report.earned))}, execution_count=k + 1),
+                outs = [
+                    {"output_type": "stream", "name": "stdout", "text": report.render_text() + "\n"},
+                    {"output_type": "execute_result", "data": {"text/plain": repr(float(report.earned))},
+                     "metadata": {}, "execution_count": k + 1},
                 ]
         else:
-            cell = nbformat.v4.new_code_cell(step.source, metadata=meta)
+            source = step.source
             rec = cells_by_id.get(step.cell_id)
             if rec and rec["output"]:
-                cell.outputs.append(new_output("stream", name="stdout", text=rec["output"]))
+                outs.append({"output_type": "stream", "name": "stdout", "text": rec["output"]})
             if rec and rec["error"]:
                 name, _, value = rec["error"].partition(": ")
-                cell.outputs.append(new_output("error", ename=name, evalue=value, traceback=[rec["error"]]))
-        cell.id = f"step-{k}"
-        nb.cells.append(cell)
+                outs.append({"output_type": "error", "ename": name, "evalue": value, "traceback": [rec["error"]]})
+        nb.cells.append(_code_cell(source, meta, outs, f"step-{k}"))
     # the source's markdown cells, each before the first step that comes after it
     md = [(i, c) for i, c in enumerate(source_nb.cells) if c.cell_type == "markdown"]
     out, m = [], 0

@@ -31,9 +31,12 @@ def test_late_submission_follows_timestamp_and_due_date(graded_class):
 
 def test_autograded_notebook_is_scored_the_same_by_nbgrader(graded_class):
     course, results = graded_class
-    for student in ("honest", "mistaken", "syntax_error", "tampered_tests"):
+    for student in ("honest", "mistaken", "syntax_error", "tampered_tests", "exception_at_import"):
         r = results[student]
         nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{r.notebook}.ipynb", as_version=4)
+        nbformat.validate(nb)  # outputs, errors and ids are valid nbformat 4
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert bool(errors) == (student != "honest"), student  # the others fail a visible or own cell
         graded = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade")
                   and not c.metadata.nbgrader.get("solution")]
         score = sum(determine_grade(c)[0] for c in graded)
