@@ -211,8 +211,14 @@ class Engine:
         os.chmod(self._scratch_root, 0o711)
         self._pool = start_pool(max(1, self.options.jobs), self._scratch_root, self._uid_base)
         try:
+            from .gradebook import open_gradebook  # imports nbgrader: after the workers started
+
             self._load()
-            return self._grade_all(self.options)
+            self._gradebook = open_gradebook(self.course.db_url, self.course.course_id)
+            try:
+                return self._grade_all(self.options, self.sources)
+            finally:
+                self._gradebook.close()
         finally:
             _stop_pool(self._pool)  # idle workers have nothing left to do
             import shutil
@@ -229,16 +235,7 @@ class Engine:
         self.sources = self._sources()
         check_assignment(self.course.db_url, self.course.course_id, self.options.assignment)
 
-    def _grade_all(self, opts) -> list[NotebookResult]:
-        from .gradebook import open_gradebook
-
-        self._gradebook = open_gradebook(self.course.db_url, self.course.course_id)
-        try:
-            return self._grade_submissions(opts, self.sources)
-        finally:
-            self._gradebook.close()
-
-    def _grade_submissions(self, opts, sources) -> list[NotebookResult]:
+    def _grade_all(self, opts, sources) -> list[NotebookResult]:
         submissions = find_submissions(self.course.submitted, opts.assignment, set(opts.students) or None)
         missing_students = sorted(set(opts.students) - {s.student for s in submissions})
         for student in missing_students:
